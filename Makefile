@@ -1,0 +1,37 @@
+# Set-up is two commands on a fresh machine: `make run` and `make test` (README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the main job on the bundled example data (imports, then prints what the warehouse holds)
+run: $(STAMP)
+	$(BIN)/ungeindsats run
+
+## test: the whole test suite (lint included: tests/test_lint.py runs ruff and mypy)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+## bench: speed and memory against the issues' targets; figures go to bench-results/
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks --out bench-results
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks --out bench-results --quick
+
+clean:
+	rm -rf $(VENV) data out bench-results .pytest_cache .mypy_cache .ruff_cache

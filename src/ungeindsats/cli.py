@@ -1,0 +1,248 @@
+"""The command line: each command parses its arguments, makes one library call and prints.
+
+No business logic and no SQL here (docs/architecture.md). Errors meant for people are Danish and go
+to stderr with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ungeindsats.ingest.errors import InputError
+from ungeindsats.ingest.load import ImportOptions, ImportOutcome
+from ungeindsats.periods import PeriodError
+from ungeindsats.settings import Settings
+from ungeindsats.warehouse import Warehouse, open_warehouse
+from ungeindsats.warehouse.status import WarehouseStatus
+
+app = typer.Typer(
+    help="ungeindsats: nøgletal, benchmark, økonomi og styring for unge på offentlig forsørgelse.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Indlæs en fil i lageret.", no_args_is_help=True)
+fetch_app = typer.Typer(help="Hent data fra et API til en fil.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(fetch_app, name="fetch")
+
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+_state: dict[str, Settings] = {}
+
+RejectsOption = Annotated[
+    Path | None,
+    typer.Option("--rejects", help="Skriv afviste rækker hertil i stedet for at afbryde."),
+]
+
+
+def settings() -> Settings:
+    if "settings" not in _state:
+        _state["settings"] = Settings()
+    return _state["settings"]
+
+
+def _configure_logging(config: Settings) -> None:
+    config.log_path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(config.log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("ungeindsats")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+@app.callback()
+def main(
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Datamappe (ellers fra indstillingerne).")
+    ] = None,
+) -> None:
+    """Læs indstillinger (ungeindsats.toml og UNGEINDSATS_*) og sæt logning op."""
+    overrides = {"data_dir": data_dir} if data_dir is not None else {}
+    config = Settings(**overrides)  # type: ignore[arg-type]
+    _state["settings"] = config
+    _configure_logging(config)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run a library call; turn the errors people can act on into a Danish message and exit 1."""
+    try:
+        return action()
+    except (InputError, PeriodError, ValueError, OSError) as exc:
+        logging.getLogger("ungeindsats").error("failed: %s", type(exc).__name__)
+        err.print(f"[bold red]Fejl:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int | None) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _options(rejects: Path | None, progress: Callable[[int, int | None], None]) -> ImportOptions:
+    from ungeindsats.ingest.cpr import Pseudonymiser, load_or_create_key
+
+    config = settings()
+    return ImportOptions(
+        rejects_path=rejects,
+        pseudonymiser=Pseudonymiser(load_or_create_key(config.key_path)),
+        progress=progress,
+        user=config.user,
+        chunk_rows=config.import_chunk_rows,
+    )
+
+
+def _run_import(
+    label: str, rejects: Path | None, call: Callable[[Warehouse, ImportOptions], ImportOutcome]
+) -> None:
+    with _progress(label) as progress, open_warehouse(settings().warehouse_file) as warehouse:
+        outcome = _guard(lambda: call(warehouse, _options(rejects, progress)))
+    out.print(outcome.summary(), highlight=False)
+    if outcome.rows_rejected and rejects is not None:
+        out.print(f"Afviste rækker er skrevet til {rejects}.", highlight=False)
+
+
+@import_app.command("dream")
+def import_dream_command(
+    file: Path,
+    codes: Annotated[
+        Path, typer.Option("--codes", help="Kodefil: code,benefit,target_group,category")
+    ],
+    rejects: RejectsOption = None,
+) -> None:
+    """DREAM (ugentlig status, bredt format) fra CSV, Parquet eller SAS."""
+    from ungeindsats.ingest.dream import import_dream
+
+    _run_import("DREAM", rejects, lambda wh, options: import_dream(wh, file, codes, options))
+
+
+@import_app.command("population")
+def import_population_command(file: Path, rejects: RejectsOption = None) -> None:
+    """Befolkning (FOLK1A) som StatBank CSV, BULK eller JSON-stat."""
+    from ungeindsats.ingest.population import import_population
+
+    _run_import("FOLK1A", rejects, lambda wh, options: import_population(wh, file, options))
+
+
+@import_app.command("jobindsats")
+def import_jobindsats_command(
+    file: Path,
+    table: Annotated[
+        str | None,
+        typer.Option("--table", help="Jobindsats-tabel, fx Y38A02, hvis filen ikke siger det."),
+    ] = None,
+    rejects: RejectsOption = None,
+) -> None:
+    """Jobindsats: et gemt API-svar (JSON) eller en Excel-eksport."""
+    from ungeindsats.ingest.jobindsats import import_jobindsats
+
+    _run_import(
+        "Jobindsats",
+        rejects,
+        lambda wh, options: import_jobindsats(wh, file, options, table=table),
+    )
+
+
+def _register_canonical() -> None:
+    """One ``ungeindsats import NAME FILE`` per canonical table (docs/canonical-formats.md)."""
+    from ungeindsats.ingest.canonical import CANONICAL_TABLES, import_canonical
+
+    for name, spec in CANONICAL_TABLES.items():
+
+        def command(file: Path, rejects: RejectsOption = None, name: str = name) -> None:
+            _run_import(
+                name, rejects, lambda wh, options: import_canonical(wh, name, file, options)
+            )
+
+        command.__doc__ = f"Kanonisk fil for tabellen {spec.table} (CSV eller Parquet)."
+        import_app.command(name)(command)
+
+
+_register_canonical()
+
+
+@app.command("status")
+def status_command() -> None:
+    """Vis hvad lageret indeholder: tabeller, rækker, perioder og importer."""
+    from ungeindsats.warehouse.status import warehouse_status
+
+    with open_warehouse(settings().warehouse_file) as warehouse:
+        status = warehouse_status(warehouse)
+    print_status(status)
+
+
+def print_status(status: WarehouseStatus) -> None:
+    tables = Table(title=f"Lageret {status.path} (skemaversion {status.schema_version})")
+    for column in ("Tabel", "Rækker", "Personer", "Fra", "Til"):
+        tables.add_column(column, justify="right" if column in ("Rækker", "Personer") else "left")
+    for t in status.tables:
+        tables.add_row(
+            t.name,
+            _dk(t.rows),
+            "" if t.persons is None else _dk(t.persons),
+            t.first or "",
+            t.last or "",
+        )
+    out.print(tables)
+    imports = Table(title="Importer")
+    for column in ("Nr.", "Kilde", "Fil", "Indlæst", "Afvist", "Tidspunkt", "Af", "Indhold"):
+        imports.add_column(column)
+    for i in status.imports:
+        imports.add_row(
+            str(i.import_id),
+            i.source,
+            i.file_name,
+            _dk(i.rows_accepted),
+            _dk(i.rows_rejected),
+            i.finished_at.strftime("%Y-%m-%d %H:%M"),
+            i.imported_by,
+            i.detail,
+        )
+    out.print(imports)
+
+
+def _dk(number: int) -> str:
+    """Danish thousands separator: 1.467."""
+    return f"{number:,}".replace(",", ".")
+
+
+@app.command("run")
+def run_command(
+    examples: Annotated[
+        Path, typer.Option("--examples", help="Mappe med eksempelfilerne der indlæses.")
+    ] = Path("examples"),
+) -> None:
+    """Hovedkørslen: indlæs eksempeldata og vis lagerets indhold."""
+    from ungeindsats.mainjob import run_main_job
+
+    with _progress("Hovedkørsel") as progress:
+        result = _guard(lambda: run_main_job(settings(), examples, progress))
+    for line in result.messages:
+        out.print(line, highlight=False)
+    print_status(result.status)

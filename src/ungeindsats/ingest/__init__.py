@@ -1,0 +1,1 @@
+"""Importers: real-format files into the warehouse, validated, pseudonymised, all-or-nothing."""

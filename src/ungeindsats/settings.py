@@ -1,0 +1,86 @@
+"""Settings: one typed place, read from ``ungeindsats.toml`` and ``UNGEINDSATS_*`` variables.
+
+Every field is documented in ``docs/settings.md``; a test keeps the two in step.
+Precedence: explicit arguments, then environment variables, then the TOML file, then defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_FILE_ENV = "UNGEINDSATS_CONFIG"
+
+
+class Settings(BaseSettings):
+    """The settings of one installation."""
+
+    model_config = SettingsConfigDict(env_prefix="UNGEINDSATS_", extra="forbid")
+
+    data_dir: Path = Field(
+        Path("data"), description="Folder for the warehouse, the steering database and the key."
+    )
+    warehouse_path: Path | None = Field(
+        None, description="The DuckDB warehouse file; default <data_dir>/warehouse.duckdb."
+    )
+    key_file: Path | None = Field(
+        None,
+        description="The pseudonymisation key (kept outside the warehouse); "
+        "default <data_dir>/pseudonym.key.",
+    )
+    log_file: Path | None = Field(
+        None, description="The application log; default <data_dir>/ungeindsats.log."
+    )
+    user: str | None = Field(
+        None, description="Name written in the import log; default the operating-system user."
+    )
+    statbank_url: str = Field(
+        "https://api.statbank.dk/v1",
+        description="Base address of Danmarks Statistik's StatBank API.",
+    )
+    jobindsats_url: str = Field(
+        "https://api.jobindsats.dk/v2", description="Base address of the Jobindsats API (v2)."
+    )
+    jobindsats_api_key: SecretStr | None = Field(
+        None, description="API key for Jobindsats (sent in the Authorization header)."
+    )
+    http_timeout: float = Field(60.0, description="Seconds to wait for an API answer.")
+    import_chunk_rows: int = Field(
+        100_000, description="Rows per chunk when streaming large DREAM files (bounds memory)."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get(CONFIG_FILE_ENV, "ungeindsats.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
+        )
+
+    @property
+    def warehouse_file(self) -> Path:
+        return self.warehouse_path or self.data_dir / "warehouse.duckdb"
+
+    @property
+    def key_path(self) -> Path:
+        return self.key_file or self.data_dir / "pseudonym.key"
+
+    @property
+    def log_path(self) -> Path:
+        return self.log_file or self.data_dir / "ungeindsats.log"
