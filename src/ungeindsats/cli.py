@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ungeindsats.ingest.errors import InputError
+from ungeindsats.ingest.errors import UserError
 from ungeindsats.ingest.load import ImportOptions, ImportOutcome
 from ungeindsats.periods import PeriodError
 from ungeindsats.settings import Settings
@@ -58,6 +58,8 @@ def _configure_logging(config: Settings) -> None:
     handler = logging.FileHandler(config.log_path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("ungeindsats")
+    for old in root.handlers:  # one log per invocation; tests invoke the app many times
+        old.close()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
 
@@ -79,7 +81,7 @@ def _guard(action: Callable[[], T]) -> T:
     """Run a library call; turn the errors people can act on into a Danish message and exit 1."""
     try:
         return action()
-    except (InputError, PeriodError, ValueError, OSError) as exc:
+    except (UserError, PeriodError, ValueError, OSError) as exc:
         logging.getLogger("ungeindsats").error("failed: %s", type(exc).__name__)
         err.print(f"[bold red]Fejl:[/] {exc}", highlight=False, markup=True)
         raise typer.Exit(1) from None
@@ -210,21 +212,14 @@ def print_status(status: WarehouseStatus) -> None:
             t.last or "",
         )
     out.print(tables)
-    imports = Table(title="Importer")
-    for column in ("Nr.", "Kilde", "Fil", "Indlæst", "Afvist", "Tidspunkt", "Af", "Indhold"):
-        imports.add_column(column)
+    out.print("[bold]Importer[/]")
     for i in status.imports:
-        imports.add_row(
-            str(i.import_id),
-            i.source,
-            i.file_name,
-            _dk(i.rows_accepted),
-            _dk(i.rows_rejected),
-            i.finished_at.strftime("%Y-%m-%d %H:%M"),
-            i.imported_by,
-            i.detail,
+        rejected = f", {_dk(i.rows_rejected)} afvist" if i.rows_rejected else ""
+        out.print(
+            f"  {i.import_id:>3}  {i.finished_at:%Y-%m-%d %H:%M}  {i.source:<11} {i.file_name}: "
+            f"{_dk(i.rows_accepted)} rækker{rejected} ({i.imported_by}). {i.detail}",
+            highlight=False,
         )
-    out.print(imports)
 
 
 def _dk(number: int) -> str:
@@ -246,3 +241,57 @@ def run_command(
     for line in result.messages:
         out.print(line, highlight=False)
     print_status(result.status)
+
+
+def _pairs(texts: list[str], what: str) -> dict[str, list[str]]:
+    """Parse repeated ``NAME=v1,v2`` options."""
+    result: dict[str, list[str]] = {}
+    for text in texts:
+        name, sep, values = text.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"'{text}': skriv {what} som NAVN=værdi1,værdi2")
+        result[name.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+    return result
+
+
+@fetch_app.command("statbank")
+def fetch_statbank_command(
+    table: str,
+    out_file: Annotated[Path, typer.Option("--out", help="Filen svaret gemmes i.")],
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="Udvalg som VARIABEL=kode1,kode2 (fx Tid=2019K1). Gentages."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="BULK, CSV eller JSONSTAT.")] = "BULK",
+) -> None:
+    """Hent en tabel fra Danmarks Statistiks Statistikbank (fx FOLK1A) til en fil."""
+    from ungeindsats.ingest.statbank import FOLK1A, StatBankClient, folk1a_variables
+
+    variables = _pairs(var or [], "--var")
+    if table.upper() == FOLK1A:
+        variables = {**folk1a_variables(), **variables}
+    with StatBankClient.from_settings(settings()) as client:
+        written = _guard(
+            lambda: client.fetch(table.upper(), variables, out_file, fmt=fmt.upper())  # type: ignore[arg-type]
+        )
+    out.print(f"Gemt i {written}. Indlæs med: ungeindsats import population {written}")
+
+
+@fetch_app.command("jobindsats")
+def fetch_jobindsats_command(
+    table: str,
+    period: Annotated[list[str], typer.Option("--period", help="Måned, fx 2019M02. Gentages.")],
+    out_path: Annotated[Path, typer.Option("--out", help="Fil eller mappe svaret gemmes i.")],
+    area: Annotated[str, typer.Option("--area", help="Område; * er alle.")] = "*",
+    dim: Annotated[
+        list[str] | None,
+        typer.Option("--dim", help="Dimension som _NAVN=værdi1,værdi2 (fx _kon=*). Gentages."),
+    ] = None,
+) -> None:
+    """Hent en tabel fra Jobindsats' API (nøgle fra indstillingen jobindsats_api_key)."""
+    from ungeindsats.ingest.jobindsats_client import JobindsatsClient
+
+    dimensions = _pairs(dim or [], "--dim")
+    with JobindsatsClient.from_settings(settings()) as client:
+        written = _guard(lambda: client.fetch(table, area, period, out_path, **dimensions))
+    out.print(f"Gemt i {written}. Indlæs med: ungeindsats import jobindsats {written}")

@@ -29,7 +29,11 @@ class Problem:
         return f"{where}{shown}: {self.reason}"
 
 
-class InputError(Exception):
+class UserError(Exception):
+    """An error the user can act on; its message is in Danish and holds no personal data."""
+
+
+class InputError(UserError):
     """An input file that cannot be imported; nothing was written to the warehouse."""
 
     def __init__(self, problems: list[Problem], *, total: int | None = None) -> None:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 import duckdb
 
@@ -27,10 +26,8 @@ from ungeindsats.warehouse import Warehouse
 log = logging.getLogger("ungeindsats.ingest")
 
 
-class Progress(Protocol):
-    """Told how far a long import has come (adapters draw a progress bar)."""
-
-    def __call__(self, done: int, total: int | None) -> None: ...
+Progress = Callable[[int, int | None], None]
+"""Told how far a long import has come: rows done and the total if known (adapters draw a bar)."""
 
 
 def no_progress(done: int, total: int | None) -> None:
@@ -177,8 +174,10 @@ def run_import(
 
     rejects = Rejects(options.rejects_path)
     with warehouse.transaction() as con:
-        row = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchone()
-        import_id = int(row[0]) if row else 1
+        # fetchall, not fetchone: a half-read result keeps DuckDB from registering Arrow tables.
+        import_id = int(
+            con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0]
+        )
         ctx = ImportContext(
             con,
             import_id,
