@@ -1,0 +1,116 @@
+"""Young people on public support: full-time persons, persons, shares, rates and durations."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ungeindsats.indicators.cells import BREAKDOWNS, support_cells
+from ungeindsats.indicators.denominators import (
+    POPULATION_BREAKDOWNS,
+    population,
+    require_population,
+)
+from ungeindsats.indicators.model import Query, Result, get_indicator, indicator
+from ungeindsats.warehouse import Warehouse
+
+SUPPORT_BREAKDOWNS = tuple(BREAKDOWNS)
+JOBINDSATS = "Jobindsats' definition af fuldtidspersoner (STAR); domain.md §6"
+
+
+def _ages(name: str, query: Query) -> tuple[int, int]:
+    return query.ages or get_indicator(name).default_ages
+
+
+def _result(name: str, query: Query, cells: pa.Table, values: list[float | None]) -> Result:
+    keep = [c for c in cells.column_names if c not in ("weeks", "period_weeks")]
+    table = cells.select(keep).append_column("value", pa.array(values, pa.float64()))
+    return Result(get_indicator(name), query, table, "mikrodata")
+
+
+@indicator(
+    "fte",
+    label="Fuldtidspersoner på offentlig forsørgelse",
+    unit="fuldtidspersoner",
+    breakdowns=SUPPORT_BREAKDOWNS,
+    source=JOBINDSATS,
+)
+def fte(warehouse: Warehouse, query: Query) -> Result:
+    """Fuldtidspersoner: Σ over personer af ugerne i perioden med en ydelse, divideret med
+    antal uger i perioden (26 af 52 uger = 0,5). En uge hører til den måned, dens torsdag ligger
+    i; bopælskommune og alder gælder den uge. Ikke korrigeret for overlap mellem ydelser."""
+    cells = support_cells(warehouse, query, _ages("fte", query))
+    values = [
+        w / p
+        for w, p in zip(cells["weeks"].to_pylist(), cells["period_weeks"].to_pylist(), strict=True)
+    ]
+    return _result("fte", query, cells, values)
+
+
+@indicator(
+    "persons",
+    label="Personer på offentlig forsørgelse",
+    unit="personer",
+    breakdowns=SUPPORT_BREAKDOWNS,
+    source=JOBINDSATS,
+)
+def persons(warehouse: Warehouse, query: Query) -> Result:
+    """Personer: antal forskellige personer med mindst én uge på ydelse i perioden."""
+    cells = support_cells(warehouse, query, _ages("persons", query))
+    return _result("persons", query, cells, [float(p) for p in cells["persons"].to_pylist()])
+
+
+@indicator(
+    "average_duration",
+    label="Gennemsnitlig varighed på ydelsen",
+    unit="uger",
+    breakdowns=SUPPORT_BREAKDOWNS,
+    source="Jobindsats: fuldtidspersoner ÷ personer × uger i perioden; domain.md §6",
+)
+def average_duration(warehouse: Warehouse, query: Query) -> Result:
+    """Gennemsnitlig varighed i uger: fuldtidspersoner ÷ personer × antal uger i perioden,
+    dvs. ugerne på ydelse i perioden pr. person, der har været på ydelse i perioden."""
+    cells = support_cells(warehouse, query, _ages("average_duration", query))
+    values = [
+        w / p for w, p in zip(cells["weeks"].to_pylist(), cells["persons"].to_pylist(), strict=True)
+    ]
+    return _result("average_duration", query, cells, values)
+
+
+def _rate(name: str, warehouse: Warehouse, query: Query, scale: float) -> Result:
+    ages = _ages(name, query)
+    cells = support_cells(warehouse, query, ages)
+    pop = population(warehouse, query, ages)
+    pop_by = [b for b in query.by if b in POPULATION_BREAKDOWNS]
+    rows = cells.to_pylist()
+    values = []
+    for row in rows:
+        key = (row["municipality"], row["period"], *(row[b] for b in pop_by))
+        values.append(row["weeks"] / row["period_weeks"] / require_population(pop, key) * scale)
+    return _result(name, query, cells, values)
+
+
+@indicator(
+    "population_share",
+    label="Andel af befolkningen på offentlig forsørgelse",
+    unit="pct.",
+    breakdowns=SUPPORT_BREAKDOWNS,
+    source="Fuldtidspersoner (Jobindsats' definition) ÷ befolkningen (FOLK1A); domain.md §6",
+)
+def population_share(warehouse: Warehouse, query: Query) -> Result:
+    """Andel af befolkningen i samme aldersgruppe (pct.): fuldtidspersoner ÷ befolkningen.
+    Befolkningen er FOLK1A for det kvartal, der indeholder periodens slutning; for et år
+    gennemsnittet af dets fire kvartaler."""
+    return _rate("population_share", warehouse, query, 100.0)
+
+
+@indicator(
+    "per_1000",
+    label="Fuldtidspersoner på offentlig forsørgelse pr. 1.000 indbyggere",
+    unit="pr. 1.000 indbyggere",
+    breakdowns=SUPPORT_BREAKDOWNS,
+    source="Fuldtidspersoner (Jobindsats' definition) pr. 1.000 indbyggere (FOLK1A); seed 001",
+)
+def per_1000(warehouse: Warehouse, query: Query) -> Result:
+    """Pr. 1.000 indbyggere i samme aldersgruppe: fuldtidspersoner ÷ befolkningen × 1.000
+    (befolkningen som for andelen)."""
+    return _rate("per_1000", warehouse, query, 1000.0)
