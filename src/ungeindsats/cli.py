@@ -295,3 +295,77 @@ def fetch_jobindsats_command(
     with JobindsatsClient.from_settings(settings()) as client:
         written = _guard(lambda: client.fetch(table, area, period, out_path, **dimensions))
     out.print(f"Gemt i {written}. Indlæs med: ungeindsats import jobindsats {written}")
+
+
+@app.command("indicators")
+def indicators_command() -> None:
+    """Vis alle nøgletal med navn, enhed, opdelinger og definition."""
+    from ungeindsats.indicators import all_indicators
+
+    for item in all_indicators():
+        out.print(f"[bold]{item.name}[/] – {item.label} ({item.unit})")
+        out.print(f"  {item.definition}", highlight=False)
+        out.print(f"  Opdelinger: {', '.join(item.breakdowns) or 'ingen'}", highlight=False)
+        out.print(f"  Kilde: {item.source}\n", highlight=False)
+
+
+def _codes(text: str) -> tuple[int, ...]:
+    from ungeindsats.classifications import resolve_municipality
+
+    codes = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        code = resolve_municipality(part)
+        if code is None:
+            raise typer.BadParameter(f"'{part}' er ikke en kommune (skriv fx 791 eller Viborg)")
+        codes.append(code)
+    return tuple(codes)
+
+
+@app.command("indicator")
+def indicator_command(
+    name: str,
+    kommune: Annotated[
+        str, typer.Option("--kommune", help="Kommunekode(r), fx 791; 000 = hele landet.")
+    ],
+    period: Annotated[
+        str,
+        typer.Option("--period", help="Periode eller interval, fx 2019M02 eller 2016M03:2019M02."),
+    ],
+    by: Annotated[str, typer.Option("--by", help="Opdelinger, fx youth_group,benefit.")] = "",
+    compare: Annotated[
+        str, typer.Option("--compare", help="Sammenlign med kommuner, fx 000,741.")
+    ] = "",
+    ages: Annotated[str, typer.Option("--ages", help="Aldersgruppe, fx 18-29.")] = "",
+    fmt: Annotated[str, typer.Option("--format", help="table, csv eller json.")] = "table",
+) -> None:
+    """Beregn et nøgletal for kommuner og perioder."""
+    from ungeindsats.indicators import Query, get_indicator
+    from ungeindsats.outputs import render_result
+    from ungeindsats.periods import parse_range
+
+    def run() -> str:
+        low, _, high = ages.partition("-")
+        query = Query(
+            municipalities=_codes(kommune) + _codes(compare),
+            periods=tuple(parse_range(period).periods()),
+            by=tuple(b.strip() for b in by.split(",") if b.strip()),
+            ages=(int(low), int(high)) if ages else None,
+        )
+        with open_warehouse(settings().warehouse_file) as warehouse:
+            result = get_indicator(name)(warehouse, query)
+        return render_result(result, fmt)
+
+    out.print(_guard(run), highlight=False, markup=False)
+
+
+@app.command("compute")
+def compute_command() -> None:
+    """Genberegn de afledte tabeller og nøgletalslaget efter en import."""
+    from ungeindsats.indicators.precompute import compute
+
+    with (
+        _progress("Beregner nøgletal") as progress,
+        open_warehouse(settings().warehouse_file) as wh,
+    ):
+        summary = _guard(lambda: compute(wh, progress=progress))
+    out.print(str(summary), highlight=False)

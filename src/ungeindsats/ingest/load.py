@@ -144,8 +144,8 @@ def previous_import(warehouse: Warehouse, source: str, file_hash: str) -> int | 
     row = warehouse.con.execute(
         "SELECT min(import_id) FROM import_log WHERE source = ? AND file_hash = ?",
         [source, file_hash],
-    ).fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    ).fetchall()[0]
+    return int(row[0]) if row[0] is not None else None
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,9 @@ class Warehouse:
         self.con.execute("COMMIT")
 
     def schema_version(self) -> int:
-        row = self.con.execute("SELECT max(version) FROM schema_meta").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        # fetchall: a half-read result would keep DuckDB from registering Arrow tables.
+        row = self.con.execute("SELECT max(version) FROM schema_meta").fetchall()[0]
+        return int(row[0]) if row[0] is not None else 0
 
     def table_names(self) -> list[str]:
         rows = self.con.execute(

@@ -68,7 +68,7 @@ def _coverage(warehouse: Warehouse, table: str) -> tuple[str | None, str | None]
     if table not in _COVERAGE:
         return None, None
     unit, first, last = _COVERAGE[table]
-    row = warehouse.con.execute(f"SELECT min({first}), max({last}) FROM {table}").fetchone()
+    row = warehouse.con.execute(f"SELECT min({first}), max({last}) FROM {table}").fetchall()[0]
     if not row or row[0] is None:
         return None, None
     return _label(unit, int(row[0])), _label(unit, int(row[1]))
@@ -87,7 +87,7 @@ def warehouse_status(warehouse: Warehouse) -> WarehouseStatus:
             ).fetchall()
         }
         persons_sql = "count(DISTINCT person_id)" if "person_id" in columns else "NULL"
-        row = warehouse.con.execute(f"SELECT count(*), {persons_sql} FROM {name}").fetchone()
+        row = warehouse.con.execute(f"SELECT count(*), {persons_sql} FROM {name}").fetchall()[0]
         assert row is not None
         first, last = _coverage(warehouse, name)
         tables.append(

@@ -1,0 +1,640 @@
+"""Duration and flows: time on public support, where entrants come from, where leavers go.
+
+* ``time_on_support`` and ``long_term_share``: the continuous run of public support at a
+  reference week (``runs.support_runs_sql``), in duration bands;
+* ``inflow_origin``: for entries into a youth group, the status before;
+* ``status_after_exit``: for exits from a youth group, the status 26 weeks later.
+
+Entries and exits are the first and last weeks of runs of a youth group (``runs.group_runs_sql``).
+Everything is counted from status codes (``status_spell`` via ``code_dim``), so the youth group
+of a person is the group of the code held that week. An event belongs to the municipality the
+person lived in, and is counted at the age on the Thursday, of the week it happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+
+import pyarrow as pa
+
+from ungeindsats.classifications import municipality
+from ungeindsats.indicators.cells import BREAKDOWNS
+from ungeindsats.indicators.facts import ensure_facts
+from ungeindsats.indicators.model import COUNTRY, Query, Result, get_indicator, indicator
+from ungeindsats.indicators.runs import (
+    MAX_GAP_WEEKS,
+    DataSpan,
+    Sql,
+    data_span,
+    event_cells,
+    group_runs_sql,
+    period_table,
+    placed_events,
+    registered,
+    support_runs_sql,
+)
+from ungeindsats.periods import week_period
+from ungeindsats.warehouse import Warehouse
+
+DURATION_BANDS: tuple[tuple[str, int | None], ...] = (
+    ("0-12 uger", 12),
+    ("13-26 uger", 26),
+    ("27-52 uger", 52),
+    ("1-2 år", 104),
+    ("2-3 år", 156),
+    ("3 år og derover", None),
+)
+"""Duration bands (seed 001) and their largest number of weeks, counting the reference week."""
+
+LONG_TERM_WEEKS = 156
+"""Three years: a run of more than 156 weeks is in the top band, "3 år og derover"."""
+
+ORIGIN_WINDOW_WEEKS = 4
+""""Less than 30 days before" the entry, in weeks: the previous status's last week is at most
+4 weeks before the entry week (at most 3 whole weeks without a code in between)."""
+
+NO_ORIGIN = "Ingen ydelse eller mere end 30 dage siden"
+OTHER_ORIGIN = "Anden ydelse (uden ungegruppe)"
+
+AFTER_WEEKS = 26
+"""Status "6 måneder efter afgang": the week 26 weeks after the exit week."""
+
+WORK_HOURS_PER_MONTH = 78.0
+"""Hours of work in the month (``employment_month``) that count as "arbejde" when the week has no
+code for public support, education or employment (the NEET definition's line: under 78 hours a
+month is not in work; domain.md §6). DREAM's weekly codes do not show ordinary jobs."""
+
+STATUSES = (
+    "uddannelse eller arbejde",
+    "offentlig forsørgelse",
+    "selvforsørgende, udrejst el. lign.",
+)
+
+MIKRODATA = "mikrodata"
+SEED = "Viborg Kommune, Beskæftigelsesudvalgets seminar maj 2019 (seed 001); domain.md §6"
+
+_REFERENCE_BREAKDOWNS = (*BREAKDOWNS, "duration_band")
+_INFLOW_BREAKDOWNS = (*BREAKDOWNS, "origin_group", "origin_benefit")
+_EXIT_BREAKDOWNS = (*BREAKDOWNS, "status")
+
+# Breakdown name → SQL over the event f, code_dim c and person p (see runs.event_cells).
+_EXPRESSIONS: dict[str, str] = {
+    **BREAKDOWNS,
+    "duration_band": "f.duration_band",
+    "origin_group": "f.origin_group",
+    "origin_benefit": "f.origin_benefit",
+    "status": "f.status",
+}
+
+# Display order of the labelled breakdowns (anything else sorts by its text).
+_ORDER: dict[str, tuple[str, ...]] = {
+    "duration_band": tuple(label for label, _ in DURATION_BANDS),
+    "status": STATUSES,
+    "origin_group": ("0", "1", "2", "3", "4", OTHER_ORIGIN, NO_ORIGIN),
+}
+
+
+# --- SQL --------------------------------------------------------------------------------------
+
+
+def _band_sql(column: str) -> Sql:
+    whens: list[str] = []
+    params: dict[str, object] = {}
+    for i, (label, limit) in enumerate(DURATION_BANDS):
+        params[f"band_{i}"] = label
+        if limit is None:
+            whens.append(f"ELSE $band_{i}")
+        else:
+            params[f"band_limit_{i}"] = limit
+            whens.append(f"WHEN {column} <= $band_limit_{i} THEN $band_{i}")
+    return Sql(f"CASE {' '.join(whens)} END", params)
+
+
+def _reference_events(max_gap_weeks: int) -> Sql:
+    """Persons on public support at each period's reference week, with their run's length."""
+    runs = support_runs_sql(max_gap_weeks)
+    band = _band_sql("run_weeks")
+    return (
+        Sql("WITH support_run AS (")
+        + runs
+        + Sql(
+            """),
+    ref_status AS (
+        SELECT DISTINCT s.person_id, q.last_week AS week, s.code,
+               q.last_week - u.first_week + 1 AS run_weeks, 0 AS censored
+        FROM q_period AS q
+        JOIN status_spell AS s ON q.last_week BETWEEN s.first_week AND s.last_week
+        JOIN code_dim AS c ON c.code = s.code
+        JOIN support_run AS u
+          ON u.person_id = s.person_id AND q.last_week BETWEEN u.first_week AND u.last_week
+        WHERE c.category = 'public_support'
+    ),
+    banded AS (
+        SELECT person_id, week, code, run_weeks, censored, """
+        )
+        + band
+        + Sql(
+            f""" AS duration_band
+        FROM ref_status
+    ),
+    ev AS ({placed_events("banded", ("run_weeks", "duration_band", "censored"))})
+    """
+        )
+    )
+
+
+def _group_code(events: str) -> str:
+    """The code in the event's youth group held in the event's week (the lowest, should a
+    source give a person two codes in one week; DREAM gives one)."""
+    return f"""
+        SELECT e.person_id, e.youth_group, e.week, min(s.code) AS code
+        FROM {events} AS e
+        JOIN status_spell AS s
+          ON s.person_id = e.person_id AND e.week BETWEEN s.first_week AND s.last_week
+        JOIN code_dim AS c ON c.code = s.code AND c.youth_group = e.youth_group
+        GROUP BY e.person_id, e.youth_group, e.week
+    """
+
+
+def _entry_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
+    """Entries into a youth group in the query's weeks, with the group and benefit before."""
+    same_entry = (
+        "pr.person_id = ec.person_id AND pr.youth_group = ec.youth_group AND pr.week = ec.week"
+    )
+    return (
+        Sql("WITH group_run AS (")
+        + group_runs_sql()
+        + Sql(
+            f"""),
+    entry AS (
+        SELECT person_id, youth_group, first_week AS week
+        FROM group_run
+        WHERE first_week BETWEEN $span_first AND $span_last AND first_week > $data_first
+    ),
+    entry_code AS ({_group_code("entry")}),
+    previous AS (
+        SELECT e.person_id, e.youth_group, e.week,
+               c.youth_group AS previous_group, c.benefit AS previous_benefit,
+               row_number() OVER (
+                   PARTITION BY e.person_id, e.youth_group, e.week
+                   ORDER BY CASE WHEN s.last_week < e.week THEN s.last_week ELSE e.week - 1 END
+                            DESC,
+                            c.youth_group NULLS LAST, s.code
+               ) AS nearest
+        FROM entry AS e
+        JOIN status_spell AS s
+          ON s.person_id = e.person_id
+         AND s.first_week < e.week
+         AND s.last_week >= e.week - $origin_window
+        JOIN code_dim AS c ON c.code = s.code
+        WHERE c.category = 'public_support'
+    ),
+    entry_event AS (
+        SELECT ec.person_id, ec.week, ec.code,
+               CASE WHEN ec.week < $data_first + $origin_window THEN 1 ELSE 0 END AS censored,
+               CASE WHEN ec.week < $data_first + $origin_window THEN NULL
+                    WHEN pr.person_id IS NULL THEN $no_origin
+                    WHEN pr.previous_group IS NULL THEN $other_origin
+                    ELSE CAST(pr.previous_group AS VARCHAR) END AS origin_group,
+               CASE WHEN ec.week < $data_first + $origin_window THEN NULL
+                    WHEN pr.person_id IS NULL THEN $no_origin
+                    ELSE coalesce(pr.previous_benefit, $unknown_benefit) END AS origin_benefit
+        FROM entry_code AS ec
+        LEFT JOIN previous AS pr ON {same_entry} AND pr.nearest = 1
+    ),
+    ev AS ({placed_events("entry_event", ("censored", "origin_group", "origin_benefit"))})
+    """,
+            {
+                "span_first": first_week,
+                "span_last": last_week,
+                "data_first": span.first_week,
+                "origin_window": ORIGIN_WINDOW_WEEKS,
+                "no_origin": NO_ORIGIN,
+                "other_origin": OTHER_ORIGIN,
+                "unknown_benefit": "andet",
+            },
+        )
+    )
+
+
+def _exit_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
+    """Exits from a youth group in the query's weeks, with the status 26 weeks later."""
+    same_exit = (
+        "{a}.person_id = xc.person_id AND {a}.youth_group = xc.youth_group AND {a}.week = xc.week"
+    )
+    unknown = "xc.week + $after_weeks > $data_last"
+    return (
+        Sql("WITH group_run AS (")
+        + group_runs_sql()
+        + Sql(
+            f"""),
+    exit AS (
+        SELECT person_id, youth_group, last_week AS week
+        FROM group_run
+        WHERE last_week BETWEEN $span_first AND $span_last AND last_week < $data_last
+    ),
+    exit_code AS ({_group_code("exit")}),
+    after_code AS (
+        SELECT x.person_id, x.youth_group, x.week,
+               max(CASE WHEN c.category = 'public_support' THEN 1 ELSE 0 END) AS on_support,
+               max(CASE WHEN c.category IN ('education', 'employment') THEN 1 ELSE 0 END)
+                   AS in_education_or_work
+        FROM exit AS x
+        JOIN status_spell AS s
+          ON s.person_id = x.person_id
+         AND x.week + $after_weeks BETWEEN s.first_week AND s.last_week
+        JOIN code_dim AS c ON c.code = s.code
+        GROUP BY x.person_id, x.youth_group, x.week
+    ),
+    after_hours AS (
+        SELECT x.person_id, x.youth_group, x.week, sum(m.hours) AS hours
+        FROM exit AS x
+        JOIN week AS w ON w.week = x.week + $after_weeks
+        JOIN employment_month AS m
+          ON m.person_id = x.person_id AND m.year = w.year AND m.month = w.month
+        GROUP BY x.person_id, x.youth_group, x.week
+    ),
+    exit_event AS (
+        SELECT xc.person_id, xc.week, xc.code,
+               CASE WHEN {unknown} THEN 1 ELSE 0 END AS censored,
+               CASE WHEN {unknown} THEN NULL
+                    WHEN a.on_support = 1 THEN $status_support
+                    WHEN a.in_education_or_work = 1 OR h.hours >= $work_hours
+                        THEN $status_busy
+                    ELSE $status_other END AS status
+        FROM exit_code AS xc
+        LEFT JOIN after_code AS a ON {same_exit.format(a="a")}
+        LEFT JOIN after_hours AS h ON {same_exit.format(a="h")}
+    ),
+    ev AS ({placed_events("exit_event", ("censored", "status"))})
+    """,
+            {
+                "span_first": first_week,
+                "span_last": last_week,
+                "data_last": span.last_week,
+                "after_weeks": AFTER_WEEKS,
+                "work_hours": WORK_HOURS_PER_MONTH,
+                "status_busy": STATUSES[0],
+                "status_support": STATUSES[1],
+                "status_other": STATUSES[2],
+            },
+        )
+    )
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+def _ages(name: str, query: Query) -> tuple[int, int]:
+    return query.ages or get_indicator(name).default_ages
+
+
+def _with_breakdown(query: Query, labels: Collection[str], default: str) -> Query:
+    """The query broken down by the indicator's own label (``default``) unless it already is:
+    without it a share would be 100 % and a band count a plain head count."""
+    if any(label in query.by for label in labels):
+        return query
+    return replace(query, by=(*query.by, default))
+
+
+def _place(code: int) -> str:
+    try:
+        name = municipality(code).name
+    except KeyError:
+        return f"kommune {code}"
+    return name if code == COUNTRY else f"{name} ({code})"
+
+
+def _sort_key(by: Sequence[str]) -> Callable[[dict[str, object]], tuple[object, ...]]:
+    def key(row: dict[str, object]) -> tuple[object, ...]:
+        parts: list[object] = [row["municipality"], row["period"]]
+        for b in by:
+            value = row[b]
+            order = _ORDER.get(b, ())
+            rank = order.index(value) if value in order else len(order)
+            parts.append((rank, "" if value is None else str(value)))
+        return tuple(parts)
+
+    return key
+
+
+def _table(by: Sequence[str], rows: list[dict[str, object]], share: bool) -> pa.Table:
+    fields = [
+        pa.field("municipality", pa.int16()),
+        pa.field("period", pa.string()),
+        *(pa.field(b, pa.string()) for b in by),
+        pa.field("value", pa.float64()),
+        pa.field("persons", pa.int64()),
+    ]
+    if share:
+        fields += [pa.field("numerator", pa.int64()), pa.field("denominator", pa.int64())]
+    rows = sorted(rows, key=_sort_key(by))
+    return pa.Table.from_pylist(rows, schema=pa.schema(fields))
+
+
+def _shares(
+    query: Query,
+    numerators: pa.Table,
+    denominators: pa.Table,
+    *,
+    labels: Collection[str],
+    unit: str,
+    keep_empty: bool,
+) -> pa.Table:
+    """Shares (pct.) of each numerator cell in its denominator cell, which is the same cell
+    without the label breakdowns. ``unit`` is "events" or "persons". ``keep_empty`` also
+    gives denominator cells without any numerator (value 0)."""
+    base = [b for b in query.by if b not in labels]
+
+    def key(row: dict[str, object], names: Sequence[str]) -> tuple[object, ...]:
+        return (row["municipality"], row["period"], *(row[b] for b in names))
+
+    totals = {key(r, base): int(r[unit]) for r in denominators.to_pylist() if r[unit]}
+    rows, seen = [], set()
+    for row in numerators.to_pylist():
+        denominator = totals.get(key(row, base))
+        if not denominator or not row[unit]:
+            continue
+        seen.add(key(row, base))
+        rows.append(
+            {
+                **{k: row[k] for k in ("municipality", "period", *query.by)},
+                "value": 100.0 * row[unit] / denominator,
+                "persons": row["persons"],
+                "numerator": row[unit],
+                "denominator": denominator,
+            }
+        )
+    if keep_empty:
+        for cell, denominator in totals.items():
+            if cell not in seen:
+                labels_none = dict.fromkeys(query.by)
+                names = dict(zip(("municipality", "period", *base), cell, strict=True))
+                rows.append(
+                    {
+                        **labels_none,
+                        **names,
+                        "value": 0.0,
+                        "persons": 0,
+                        "numerator": 0,
+                        "denominator": denominator,
+                    }
+                )
+    return _table(query.by, rows, share=True)
+
+
+def _censored_notes(denominators: pa.Table, what: tuple[str, str], why: str) -> tuple[str, ...]:
+    """One note per municipality and period: how many events were left out, and why.
+    ``what`` is the event in singular and plural."""
+    counts: dict[tuple[int, str], int] = {}
+    for row in denominators.to_pylist():
+        if row["censored"]:
+            cell = (int(row["municipality"]), str(row["period"]))
+            counts[cell] = counts.get(cell, 0) + int(row["censored"])
+    return tuple(
+        f"{_place(m)}, {period}: {n} {what[0] if n == 1 else what[1]} er ikke talt med, {why}."
+        for (m, period), n in sorted(counts.items())
+    )
+
+
+def _empty(name: str, query: Query, share: bool, note: str) -> Result:
+    return Result(get_indicator(name), query, _table(query.by, [], share), MIKRODATA, (note,))
+
+
+_NO_DATA = "Lageret har ingen statusdata (status_spell); indlæs DREAM eller forløbsdata først."
+
+
+def _reference_cells(
+    name: str, warehouse: Warehouse, query: Query, condition: Sql | None = None
+) -> pa.Table:
+    with registered(warehouse.con, "q_period", period_table(query.periods, reference_week=True)):
+        return event_cells(
+            warehouse,
+            query,
+            _reference_events(MAX_GAP_WEEKS),
+            by=query.by,
+            filters=query.filters,
+            ages=_ages(name, query),
+            expressions=_EXPRESSIONS,
+            condition=condition,
+        )
+
+
+def _reference_notes(query: Query, span: DataSpan) -> tuple[str, ...]:
+    notes = []
+    first = week_period(span.first_week).label()
+    last = week_period(span.last_week).label()
+    if any(p.last_week - span.first_week + 1 <= LONG_TERM_WEEKS for p in query.periods):
+        notes.append(
+            f"Statusdata begynder i {first}: for personer, der allerede da var på offentlig "
+            "forsørgelse, er varigheden mindst den viste."
+        )
+    for period in query.periods:
+        if period.last_week > span.last_week:
+            notes.append(
+                f"{period.label()}: referenceugen {week_period(period.last_week).label()} ligger "
+                f"efter statusdataenes sidste uge ({last}); ingen kan tælles med."
+            )
+    return tuple(notes)
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+
+@indicator(
+    "time_on_support",
+    label="Sammenhængende tid på offentlig forsørgelse",
+    unit="personer",
+    breakdowns=_REFERENCE_BREAKDOWNS,
+    source=SEED,
+)
+def time_on_support(warehouse: Warehouse, query: Query) -> Result:
+    """Personer på offentlig forsørgelse i referenceugen (periodens sidste uge) fordelt på, hvor
+    længe deres sammenhængende forløb på offentlig forsørgelse har varet. Forløbet samler alle
+    uger med en ydelse (statuskode i kategorien offentlig forsørgelse), uanset ydelse og
+    bopælskommune: en flytning eller et ydelsesskift bryder det ikke, og pauser på højst 4 uger
+    uden ydelse heller ikke (pauseugerne tæller med i varigheden). Varigheden er antal uger fra
+    forløbets første uge til og med referenceugen (en person, der begynder i referenceugen, har 1
+    uge). Varighedsgrupper: 0-12 uger (højst 12), 13-26 uger, 27-52 uger, 1-2 år (53-104 uger),
+    2-3 år (105-156 uger), 3 år og derover (mere end 156 uger). Personen tælles i
+    bopælskommunen og med alderen (på torsdagen) i referenceugen; ungegruppe, ydelse og målgruppe
+    er dem, personen har i referenceugen. Opgørelsen deles altid på varighed. Et forløb, der
+    begynder i statusdataenes første uge, kan være begyndt før: dets varighed er et mindstetal."""
+    query = _with_breakdown(query, ("duration_band",), "duration_band")
+    ensure_facts(warehouse)
+    span = data_span(warehouse)
+    if span is None:
+        return _empty("time_on_support", query, False, _NO_DATA)
+    cells = _reference_cells("time_on_support", warehouse, query)
+    rows = [
+        {
+            **{k: r[k] for k in ("municipality", "period", *query.by)},
+            "value": float(r["persons"]),
+            "persons": r["persons"],
+        }
+        for r in cells.to_pylist()
+    ]
+    return Result(
+        get_indicator("time_on_support"),
+        query,
+        _table(query.by, rows, share=False),
+        MIKRODATA,
+        _reference_notes(query, span),
+    )
+
+
+@indicator(
+    "long_term_share",
+    label="Andel på ydelse i 3 år eller mere",
+    unit="pct.",
+    breakdowns=tuple(BREAKDOWNS),
+    source=SEED + ' ("På ydelsen i 3 år eller mere")',
+)
+def long_term_share(warehouse: Warehouse, query: Query) -> Result:
+    """Andel (pct.) af personerne på offentlig forsørgelse i referenceugen (periodens sidste uge),
+    hvis sammenhængende forløb på offentlig forsørgelse har varet mere end 156 uger, dvs. den
+    øverste varighedsgruppe "3 år og derover" i time_on_support (samme forløb, pauser på højst 4
+    uger bryder det ikke). Tæller: personer med så langt et forløb; nævner: alle personer på
+    offentlig forsørgelse i referenceugen i samme celle. Celler med personer i nævneren men
+    ingen i tælleren vises med 0 pct."""
+    ensure_facts(warehouse)
+    span = data_span(warehouse)
+    if span is None:
+        return _empty("long_term_share", query, True, _NO_DATA)
+    long_term = Sql("f.run_weeks > $long_term_weeks", {"long_term_weeks": LONG_TERM_WEEKS})
+    numerators = _reference_cells("long_term_share", warehouse, query, long_term)
+    denominators = _reference_cells("long_term_share", warehouse, query)
+    table = _shares(query, numerators, denominators, labels=(), unit="persons", keep_empty=True)
+    return Result(
+        get_indicator("long_term_share"), query, table, MIKRODATA, _reference_notes(query, span)
+    )
+
+
+@dataclass(frozen=True)
+class _FlowCells:
+    numerators: pa.Table  # by every breakdown, all filters, uncensored events
+    denominators: pa.Table  # without the label breakdowns and filters; with censored counts
+    span: DataSpan
+
+
+def _flow_cells(
+    name: str,
+    warehouse: Warehouse,
+    query: Query,
+    build: Callable[[DataSpan, int, int], Sql],
+    labels: Collection[str],
+) -> _FlowCells | None:
+    """The cells of a flow indicator; None without status data."""
+    ensure_facts(warehouse)
+    span = data_span(warehouse)
+    if span is None:
+        return None
+    events = build(
+        span, min(p.first_week for p in query.periods), max(p.last_week for p in query.periods)
+    )
+    ages = _ages(name, query)
+    base_by = [b for b in query.by if b not in labels]
+    base_filters = {k: v for k, v in query.filters.items() if k not in labels}
+    uncensored = Sql("f.censored = 0")
+    with registered(warehouse.con, "q_period", period_table(query.periods)):
+        numerators = event_cells(
+            warehouse,
+            query,
+            events,
+            by=query.by,
+            filters=query.filters,
+            ages=ages,
+            expressions=_EXPRESSIONS,
+            condition=uncensored,
+        )
+        denominators = event_cells(
+            warehouse,
+            query,
+            events,
+            by=base_by,
+            filters=base_filters,
+            ages=ages,
+            expressions=_EXPRESSIONS,
+        )
+    return _FlowCells(numerators, denominators, span)
+
+
+@indicator(
+    "inflow_origin",
+    label="Hvor kommer de fra",
+    unit="pct.",
+    breakdowns=_INFLOW_BREAKDOWNS,
+    source=SEED + ' ("Tidligere målgruppe afsluttet mindre end 30 dage før")',
+)
+def inflow_origin(warehouse: Warehouse, query: Query) -> Result:
+    """For hver tilgang til en ungegruppe i perioden: hvad personen kom fra. En tilgang er den
+    første uge i et forløb i gruppen efter mindst én uge uden for den. Forrige status er den
+    offentlige forsørgelse (statuskode), personen senest havde før tilgangsugen, hvis dens sidste
+    uge ligger højst 4 uger før tilgangsugen (dvs. afsluttet mindre end 30 dage før; højst 3
+    hele uger uden ydelse imellem); ellers "Ingen ydelse eller mere end 30 dage siden". Forrige
+    status kan være den samme gruppe (efter en kort pause) eller en ydelse uden ungegruppe ("Anden
+    ydelse (uden ungegruppe)"). origin_group er den forrige ungegruppe, origin_benefit den
+    forrige ydelse. Værdi: andel (pct.) af tilgangene i cellen uden oprindelsesopdeling (tæller og
+    nævner er tilgange; personer er de forskellige personer bag tælleren). Tilgangen tælles i
+    bopælskommunen og med alderen i tilgangsugen; youth_group, benefit og target_group er
+    tilgangens. Opdeles altid på origin_group, hvis ingen oprindelse er valgt. Forløb, der
+    begynder i statusdataenes første uge, er ikke tilgange, og tilgange i de følgende 3 uger
+    tælles ikke med (forrige status kan ikke kendes); noterne siger hvor mange."""
+    labels = ("origin_group", "origin_benefit")
+    query = _with_breakdown(query, labels, "origin_group")
+    cells = _flow_cells("inflow_origin", warehouse, query, _entry_events, labels)
+    if cells is None:
+        return _empty("inflow_origin", query, True, _NO_DATA)
+    table = _shares(
+        query, cells.numerators, cells.denominators, labels=labels, unit="events", keep_empty=False
+    )
+    notes = _censored_notes(
+        cells.denominators,
+        ("tilgang", "tilgange"),
+        f"fordi de {ORIGIN_WINDOW_WEEKS} uger før tilgangen går tilbage før statusdataenes "
+        f"første uge ({week_period(cells.span.first_week).label()}), så den forrige status "
+        "ikke kendes",
+    )
+    return Result(get_indicator("inflow_origin"), query, table, MIKRODATA, notes)
+
+
+@indicator(
+    "status_after_exit",
+    label="Status 6 måneder efter afgang",
+    unit="pct.",
+    breakdowns=_EXIT_BREAKDOWNS,
+    source=SEED + ' ("Kommer de videre? Status 6 mdr. efter")',
+)
+def status_after_exit(warehouse: Warehouse, query: Query) -> Result:
+    """For hver afgang fra en ungegruppe i perioden: status 26 uger efter. En afgang er den sidste
+    uge i et forløb i gruppen, efterfulgt af en uge uden for den (også et skift til en anden
+    gruppe). Status i ugen 26 uger efter afgangsugen: "offentlig forsørgelse" ved en statuskode i
+    kategorien offentlig forsørgelse (går forud for alt andet); ellers "uddannelse eller arbejde"
+    ved en kode for uddannelse eller beskæftigelse, eller – uden sådan kode – mindst 78 timers
+    arbejde (employment_month) i den måned, ugen hører til; ellers "selvforsørgende, udrejst el.
+    lign.". Værdi: andel (pct.) af afgangene i cellen uden statusopdeling (tæller og nævner er
+    afgange; personer er de forskellige personer bag tælleren). Afgangen tælles i bopælskommunen
+    og med alderen i afgangsugen; youth_group, benefit og target_group er dem, personen forlod.
+    Opdeles altid på status. Censurering: ligger ugen 26 uger efter efter statusdataenes sidste
+    uge, er status ukendt, og afgangen tælles ikke med; noterne siger hvor mange. Et forløb, der
+    varer til statusdataenes sidste uge, er ingen afgang."""
+    query = _with_breakdown(query, ("status",), "status")
+    cells = _flow_cells("status_after_exit", warehouse, query, _exit_events, ("status",))
+    if cells is None:
+        return _empty("status_after_exit", query, True, _NO_DATA)
+    table = _shares(
+        query,
+        cells.numerators,
+        cells.denominators,
+        labels=("status",),
+        unit="events",
+        keep_empty=False,
+    )
+    notes = _censored_notes(
+        cells.denominators,
+        ("afgang", "afgange"),
+        f"fordi ugen {AFTER_WEEKS} uger efter ligger efter statusdataenes sidste uge "
+        f"({week_period(cells.span.last_week).label()}), så status endnu ikke kendes",
+    )
+    return Result(get_indicator("status_after_exit"), query, table, MIKRODATA, notes)

@@ -1,0 +1,590 @@
+"""Restgruppen (NEET): young people 15–24 neither in education nor in employment.
+
+The measure is Indenrigs- og Boligministeriets Benchmarkingenhed's (shared/docs/domain.md §6; seed
+001 "Restgruppen"): a person's status at one *reference week* a year, from the person-level
+registers, not from aggregates. This module also holds the week-status building blocks that the
+15–17-year-olds' indicators (``youth_15_17``) share: who lives where at a reference week, at what
+age, and whether they are in education, at work, on public support that week.
+
+Choices the definition leaves open (each also stated in the indicators' Danish docstrings):
+
+* Reference week: for a year, the last week of November (``REFERENCE_MONTH``), i.e. the last week
+  whose Thursday lies in November; for a month or quarter, the period's last week.
+* "Completed at least 8th grade" is taken as age ≥ 15: we have no school records beyond the
+  readiness assessments, which start in 8th grade.
+* In education: a status code of category ``education`` in the week, or an open education: an
+  ``education_event`` 'start' on or before the week's Sunday with no 'completion' or 'dropout' of
+  the same education type between that start and the week's Monday (one day in the week counts,
+  as for DREAM's weekly codes).
+* Work: hours in ``employment_month`` for the month of the reference week's Thursday (summed
+  over rows; no row = 0 hours); under 78 hours a month (≈ 18 hours a week) is not employment. We
+  have no data on self-employment, so the self-employed are not excluded.
+* Completed youth education (or other competence-giving education): a 'completion' on or before
+  the week's Sunday with an education type in ``COMPLETED_EDUCATION_TYPES``.
+* Excluded from the group (still counted among all young people): a status code in the week with
+  a benefit in ``EXCLUDED_BENEFITS`` (førtidspension, fleksjob, ledighedsydelse).
+* Population: persons with a known birth date and a residence that week (``person`` +
+  ``residence``), not FOLK1A: the NEET status exists only at person level, so numerator and
+  denominator must come from the same persons. Overlapping residences: the one begun latest counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyarrow as pa
+
+from ungeindsats.indicators.cells import BREAKDOWNS
+from ungeindsats.indicators.facts import AGE_AT_THURSDAY
+from ungeindsats.indicators.model import (
+    COUNTRY,
+    IndicatorError,
+    Query,
+    Result,
+    get_indicator,
+    indicator,
+)
+from ungeindsats.periods import Period, month_of_week, week_monday, week_thursday
+from ungeindsats.warehouse import Warehouse
+
+REFERENCE_MONTH = 11
+"""A year's NEET status is measured in the last week of this month (November)."""
+
+NEET_AGES = (15, 24)
+HOURS_LIMIT = 78.0
+"""Under this many hours of work in the reference month is not employment (18 hours a week)."""
+
+COMPLETED_EDUCATION_TYPES: tuple[str, ...] = (
+    # Youth educations (ungdomsuddannelser), as sources write them.
+    "gymnasial",
+    "stx",
+    "hhx",
+    "htx",
+    "hf",
+    "eux",
+    "eud",
+    "erhvervsuddannelse",
+    "egu",
+    # KUU and STU count as completed per seed 001 ("Ingen gennemført KUU eller STU").
+    "kuu",
+    "stu",
+    # Higher education implies a youth education (seed 001: "Ingen kompetencegivende uddannelse").
+    "videregående",
+    "kvu",
+    "mvu",
+    "lvu",
+    "bachelor",
+    "professionsbachelor",
+    "kandidat",
+)
+"""Education types (compared lower-case, trimmed) whose completion takes a person out of
+restgruppen. Preparatory education (FGU, produktionsskole, 10. klasse) does not."""
+
+EXCLUDED_BENEFITS = ("foertidspension", "fleksjob", "ledighedsydelse")
+"""Benefits that take a person out of restgruppen (førtidspension and similar)."""
+
+SOCIAL_INDICATORS = ("Kriminalitet", "Psykisk sygdom", "Social foranstaltning", "Misbrug")
+"""Seed 001's four social indicators, in its order: person.crime, mental_illness,
+social_measure, abuse."""
+
+INDICATOR_COUNTS = ("Ingen indikatorer", "1 indikator", "2 indikatorer", "3-4 indikatorer")
+GROUPS = ("Restgruppen", "Alle unge")
+
+PERSON_BREAKDOWNS = ("sex", "origin", "age_band", "district")
+"""Breakdowns of ``cells.BREAKDOWNS`` that a person-at-a-week relation supports."""
+
+SOURCE = "Indenrigs- og Boligministeriets Benchmarkingenhed: restgruppen; domain.md §6; seed 001"
+
+
+# --------------------------------------------------------------------------- reference weeks
+
+
+def reference_week(period: Period) -> int:
+    """The week a period's status is measured in: for a year the last week of November, else
+    the period's last week."""
+    if period.kind == "week":
+        raise IndicatorError(
+            f"{period}: nøgletallene opgøres pr. måned, kvartal eller år, ikke pr. uge"
+        )
+    if period.kind == "year":
+        return Period("month", period.year, REFERENCE_MONTH).last_week
+    return period.last_week
+
+
+def years_before(period: Period, years: int) -> Period:
+    """The same period ``years`` years earlier (2017 → 2015, 2019M03 → 2017M03)."""
+    return Period(period.kind, period.year - years, period.number)
+
+
+def reference_weeks(
+    periods: Sequence[Period], ages: tuple[int, int], lags: Sequence[int] = (0,)
+) -> pa.Table:
+    """One row per (period, lag): the reference week of the period ``lag`` years earlier, its
+    Monday, Sunday, Thursday and month, and the ages looked at (``ages`` for lag 0, restgruppen's
+    15–24 for earlier years)."""
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "period",
+            "lag",
+            "week",
+            "monday",
+            "sunday",
+            "thursday",
+            "year",
+            "month",
+            "min_age",
+            "max_age",
+        )
+    }
+    for period in periods:
+        for lag in lags:
+            week = reference_week(years_before(period, lag))
+            month = month_of_week(week)
+            low, high = ages if lag == 0 else NEET_AGES
+            for key, value in (
+                ("period", period.label()),
+                ("lag", lag),
+                ("week", week),
+                ("monday", week_monday(week)),
+                ("sunday", week_monday(week) + timedelta(days=6)),
+                ("thursday", week_thursday(week)),
+                ("year", month.year),
+                ("month", month.number),
+                ("min_age", low),
+                ("max_age", high),
+            ):
+                rows[key].append(value)
+    return pa.table(
+        {
+            "period": pa.array(rows["period"], pa.string()),
+            "lag": pa.array(rows["lag"], pa.int16()),
+            "week": pa.array(rows["week"], pa.int32()),
+            "monday": pa.array(rows["monday"], pa.date32()),
+            "sunday": pa.array(rows["sunday"], pa.date32()),
+            "thursday": pa.array(rows["thursday"], pa.date32()),
+            "year": pa.array(rows["year"], pa.int16()),
+            "month": pa.array(rows["month"], pa.int16()),
+            "min_age": pa.array(rows["min_age"], pa.int16()),
+            "max_age": pa.array(rows["max_age"], pa.int16()),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- week status
+
+
+def week_status_sql() -> tuple[str, list[object]]:
+    """CTEs ending in ``status``: one row per (period, lag, person) living in Denmark at the
+    reference week in ``q_ref`` (see ``reference_weeks``) and of the ages given there, with
+    municipality, district, age and the week's status flags (in_education, employment_code,
+    public_support, excluded_benefit, hours, completed_education, neet)."""
+    types = ", ".join("?" for _ in COMPLETED_EDUCATION_TYPES)
+    benefits = ", ".join("?" for _ in EXCLUDED_BENEFITS)
+    sql = f"""
+edu_spell AS (
+    -- An education runs from its start to the first completion or dropout of the same type on
+    -- or after the start; without one it is still running.
+    SELECT s.person_id, s.event_date AS start_date, min(e.event_date) AS end_date
+    FROM education_event AS s
+    LEFT JOIN education_event AS e
+      ON e.person_id = s.person_id
+     AND e.event IN ('completion', 'dropout')
+     AND lower(trim(e.education_type)) = lower(trim(s.education_type))
+     AND e.event_date >= s.event_date
+    WHERE s.event = 'start'
+    GROUP BY s.person_id, s.event_date, s.education_type
+),
+resident AS (
+    SELECT w.period, w.lag, w.week, w.monday, w.sunday, w.year, w.month, r.person_id,
+           CAST(r.municipality AS SMALLINT) AS municipality, r.district,
+           CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age,
+           -- Overlapping residences (a data error) must not count a person twice.
+           ROW_NUMBER() OVER (
+               PARTITION BY w.period, w.lag, r.person_id ORDER BY r.first_week DESC
+           ) AS pick
+    FROM q_ref AS w
+    JOIN residence AS r
+      ON r.first_week <= w.week AND (r.last_week IS NULL OR w.week <= r.last_week)
+    JOIN person AS p ON p.person_id = r.person_id
+    WHERE {AGE_AT_THURSDAY} BETWEEN w.min_age AND w.max_age
+),
+young AS (SELECT * FROM resident WHERE pick = 1),
+codes AS (
+    SELECT y.period, y.lag, y.person_id,
+           max(CASE WHEN c.category = 'education' THEN 1 ELSE 0 END) AS education_code,
+           max(CASE WHEN c.category = 'employment' THEN 1 ELSE 0 END) AS employment_code,
+           max(CASE WHEN c.category = 'public_support' THEN 1 ELSE 0 END) AS public_support,
+           max(CASE WHEN c.benefit IN ({benefits}) THEN 1 ELSE 0 END) AS excluded_benefit
+    FROM young AS y
+    JOIN status_spell AS s
+      ON s.person_id = y.person_id AND s.first_week <= y.week AND s.last_week >= y.week
+    JOIN status_code AS c ON c.code = s.code
+    GROUP BY y.period, y.lag, y.person_id
+),
+worked AS (
+    SELECT y.period, y.lag, y.person_id, sum(m.hours) AS hours
+    FROM young AS y
+    JOIN employment_month AS m
+      ON m.person_id = y.person_id AND m.year = y.year AND m.month = y.month
+    GROUP BY y.period, y.lag, y.person_id
+),
+flags AS (
+    SELECT y.period, y.lag, y.person_id, y.municipality, y.district, y.age,
+           coalesce(c.education_code, 0) = 1 OR EXISTS (
+               SELECT 1 FROM edu_spell AS e
+               WHERE e.person_id = y.person_id AND e.start_date <= y.sunday
+                 AND (e.end_date IS NULL OR e.end_date >= y.monday)
+           ) AS in_education,
+           coalesce(c.employment_code, 0) = 1 AS employment_code,
+           coalesce(c.public_support, 0) = 1 AS public_support,
+           coalesce(c.excluded_benefit, 0) = 1 AS excluded_benefit,
+           coalesce(h.hours, 0) AS hours,
+           EXISTS (
+               SELECT 1 FROM education_event AS e
+               WHERE e.person_id = y.person_id AND e.event = 'completion'
+                 AND e.event_date <= y.sunday
+                 AND lower(trim(e.education_type)) IN ({types})
+           ) AS completed_education
+    FROM young AS y
+    LEFT JOIN codes AS c
+      ON c.period = y.period AND c.lag = y.lag AND c.person_id = y.person_id
+    LEFT JOIN worked AS h
+      ON h.period = y.period AND h.lag = y.lag AND h.person_id = y.person_id
+),
+status AS (
+    SELECT *,
+           NOT in_education AND hours < ? AND NOT completed_education AND NOT excluded_benefit
+               AS neet
+    FROM flags
+)"""
+    return sql, [*EXCLUDED_BENEFITS, *COMPLETED_EDUCATION_TYPES, HOURS_LIMIT]
+
+
+def hours_notes(warehouse: Warehouse, ref: pa.Table) -> tuple[str, ...]:
+    """A Danish note for each reference month without any hours in ``employment_month``."""
+    notes = []
+    for year, month in sorted(
+        set(zip(ref["year"].to_pylist(), ref["month"].to_pylist(), strict=True))
+    ):
+        found = warehouse.con.execute(
+            "SELECT count(*) FROM employment_month WHERE year = ? AND month = ?", [year, month]
+        ).fetchall()[0][0]
+        if not found:
+            notes.append(
+                f"Ingen arbejdstimer indlæst for {year}M{month:02d}: alle regnes som under "
+                f"{HOURS_LIMIT:.0f} timer om måneden."
+            )
+    return tuple(notes)
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension the indicator always has (e.g. the four social indicators): its labels come
+    from a registered table ``table`` with columns ``label`` and ``ord`` (the display order)."""
+
+    name: str
+    table: str
+    labels: tuple[str, ...]
+
+    def arrow(self) -> pa.Table:
+        return pa.table(
+            {
+                "label": pa.array(self.labels, pa.string()),
+                "ord": pa.array(range(1, len(self.labels) + 1), pa.int16()),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class ShareSql:
+    """A share over a per-row relation ``f`` (columns period, municipality, person_id, age,
+    district) joined to ``person`` as ``p``: the SQL pieces an indicator supplies."""
+
+    ctes: str  # "WITH ..." text defining the relation, or ""
+    ctes_params: Sequence[object]
+    relation: str  # the relation read as f
+    numerator: str  # an aggregate over the cell
+    denominator: str
+    persons: str  # distinct persons behind the numerator
+    where: str = "TRUE"
+    where_params: Sequence[object] = ()
+    dimensions: Sequence[Dimension] = ()
+    extra_breakdowns: Mapping[str, tuple[str, str]] | None = None  # name → (expr, order expr)
+
+
+def share_cells(
+    warehouse: Warehouse, query: Query, spec: ShareSql, tables: Mapping[str, pa.Table]
+) -> pa.Table:
+    """Columns: municipality, period, *by, *dimensions, value (pct.), persons, numerator,
+    denominator; per municipality and for the country (0) as its own aggregate."""
+    exprs: dict[str, tuple[str, str | None]] = {
+        name: (BREAKDOWNS[name], None) for name in PERSON_BREAKDOWNS
+    }
+    exprs.update(spec.extra_breakdowns or {})
+    for dim in spec.dimensions:
+        alias = dim.table
+        exprs[dim.name] = (f"{alias}.label", f"{alias}.ord")
+    dims = [*query.by, *(d.name for d in spec.dimensions if d.name not in query.by)]
+    select = "".join(
+        f", {exprs[d][0]} AS {d}" + (f", {exprs[d][1]} AS _order_{d}" if exprs[d][1] else "")
+        for d in dims
+    )
+    group = "".join(f", {exprs[d][0]}" + (f", {exprs[d][1]}" if exprs[d][1] else "") for d in dims)
+    where = [spec.where]
+    where_params: list[object] = list(spec.where_params)
+    for name, values in query.filters.items():
+        where.append(f"{exprs[name][0]} IN ({', '.join('?' for _ in values)})")
+        where_params.extend(values)
+    joins = "".join(f" CROSS JOIN {d.table}" for d in spec.dimensions)
+    body = (
+        f"{spec.numerator} AS numerator, {spec.denominator} AS denominator, "
+        f"{spec.persons} AS persons FROM {spec.relation} AS f "
+        f"LEFT JOIN person AS p ON p.person_id = f.person_id{joins} WHERE {' AND '.join(where)}"
+    )
+    municipal = [m for m in query.municipalities if m != COUNTRY]
+    parts: list[str] = []
+    params: list[object] = list(spec.ctes_params)
+    if municipal:
+        parts.append(
+            f"SELECT CAST(f.municipality AS SMALLINT) AS municipality, f.period{select}, {body} "
+            f"AND f.municipality IN ({', '.join('?' for _ in municipal)}) "
+            f"GROUP BY f.municipality, f.period{group}"
+        )
+        params.extend([*where_params, *municipal])
+    if COUNTRY in query.municipalities:
+        parts.append(
+            f"SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, f.period{select}, {body} "
+            f"GROUP BY f.period{group}"
+        )
+        params.extend(where_params)
+    order = ", ".join(
+        ["municipality", "period", *(f"_order_{d}" if exprs[d][1] else d for d in dims)]
+    )
+    sql = f"{spec.ctes} {' UNION ALL '.join(parts)} ORDER BY {order}"
+    con = warehouse.con
+    registered = {**tables, **{d.table: d.arrow() for d in spec.dimensions}}
+    for name, table in registered.items():
+        con.register(name, table)
+    try:
+        cells = con.sql(sql, params=params).to_arrow_table()
+    finally:
+        for name in registered:
+            con.unregister(name)
+    numerators = cells["numerator"].to_pylist()
+    denominators = cells["denominator"].to_pylist()
+    shares = [100.0 * n / d for n, d in zip(numerators, denominators, strict=True)]
+    return pa.table(
+        {
+            "municipality": cells["municipality"],
+            "period": cells["period"],
+            **{d: cells[d] for d in dims},
+            "value": pa.array(shares, pa.float64()),
+            "persons": cells["persons"].cast(pa.int64()),
+            "numerator": cells["numerator"].cast(pa.int64()),
+            "denominator": cells["denominator"].cast(pa.int64()),
+        }
+    )
+
+
+def checked_ages(name: str, query: Query, allowed: tuple[int, int]) -> tuple[int, int]:
+    """The query's ages (or the indicator's default), which must lie within ``allowed``."""
+    ages = query.ages or get_indicator(name).default_ages
+    if not allowed[0] <= ages[0] <= ages[1] <= allowed[1]:
+        raise IndicatorError(
+            f"{name} er defineret for {allowed[0]}-{allowed[1]}-årige; "
+            f"vælg en aldersgruppe inden for {allowed[0]}-{allowed[1]} år"
+        )
+    return ages
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _run(
+    name: str,
+    warehouse: Warehouse,
+    query: Query,
+    *,
+    condition: str,
+    where: str,
+    lags: Sequence[int] = (0,),
+    extra_ctes: str = "",
+    relation: str = "status",
+    dimensions: Sequence[Dimension] = (),
+    notes: tuple[str, ...] = (),
+) -> Result:
+    """A share of persons at the reference week: those meeting ``condition`` among the rows of
+    ``relation`` (built on the week status) meeting ``where``."""
+    ages = checked_ages(name, query, NEET_AGES)
+    ref = reference_weeks(query.periods, ages, lags)
+    ctes, params = week_status_sql()
+    counted = f"count(DISTINCT CASE WHEN {condition} THEN f.person_id END)"
+    spec = ShareSql(
+        ctes=f"WITH {ctes}{extra_ctes}",
+        ctes_params=params,
+        relation=relation,
+        numerator=counted,
+        denominator="count(DISTINCT f.person_id)",
+        persons=counted,
+        where=where,
+        dimensions=dimensions,
+    )
+    notes = (*hours_notes(warehouse, ref), *notes)
+    table = share_cells(warehouse, query, spec, {"q_ref": ref})
+    return Result(get_indicator(name), query, table, "mikrodata", notes)
+
+
+@indicator(
+    "neet_share",
+    label="Andel i restgruppen",
+    unit="pct.",
+    breakdowns=PERSON_BREAKDOWNS,
+    source=SOURCE,
+    default_ages=NEET_AGES,
+)
+def neet_share(warehouse: Warehouse, query: Query) -> Result:
+    """Andel i restgruppen (pct.): de 15-24-årige i restgruppen ÷ alle 15-24-årige med bopæl i
+    kommunen i referenceugen. Referenceugen er for et år den sidste uge i november (ugen, hvis
+    torsdag ligger i november), for en måned eller et kvartal periodens sidste uge; alder og
+    bopæl gælder den uges torsdag. I restgruppen er den, der i referenceugen
+    - er fyldt 15 år (i stedet for "har gennemført mindst 8. klasse", som vi ikke kender),
+    - ikke er i uddannelse: ingen statuskode i kategorien uddannelse, og ingen påbegyndt
+      uddannelse uden en senere fuldførelse eller et afbrud af samme uddannelsestype før ugen,
+    - har arbejdet under 78 timer i referenceugens måned (ingen timer indlæst = 0 timer;
+      selvstændige kan ikke frasorteres, da vi ikke har oplysninger om dem),
+    - ikke har fuldført en ungdomsuddannelse eller anden kompetencegivende uddannelse
+      (gymnasial, stx, hhx, htx, hf, eux, eud, erhvervsuddannelse, egu, KUU, STU eller en
+      videregående uddannelse; store og små bogstaver er ligegyldige),
+    - ikke har førtidspension, fleksjob eller ledighedsydelse (de tæller med blandt alle unge).
+    Nævneren er personerne i personregistret med kendt fødselsdato og bopæl i ugen, ikke
+    FOLK1A, så tæller og nævner bygger på de samme personer."""
+    return _run("neet_share", warehouse, query, condition="f.neet", where="f.lag = 0")
+
+
+_PERSISTENCE_CTE = """,
+persisting AS (
+    SELECT s.*,
+           EXISTS (SELECT 1 FROM status AS a WHERE a.period = s.period AND a.lag = 1
+                   AND a.person_id = s.person_id AND a.neet)
+           AND EXISTS (SELECT 1 FROM status AS b WHERE b.period = s.period AND b.lag = 2
+                       AND b.person_id = s.person_id AND b.neet) AS persisted
+    FROM status AS s
+    WHERE s.lag = 0 AND s.neet
+      -- Only those who could have been in the group: 15-24 and resident both earlier years.
+      AND EXISTS (SELECT 1 FROM status AS a1 WHERE a1.period = s.period AND a1.lag = 1
+                  AND a1.person_id = s.person_id)
+      AND EXISTS (SELECT 1 FROM status AS b1 WHERE b1.period = s.period AND b1.lag = 2
+                  AND b1.person_id = s.person_id)
+)"""
+
+
+@indicator(
+    "neet_persistence",
+    label="Andel i restgruppen, der også var det for 1 og 2 år siden",
+    unit="pct.",
+    breakdowns=PERSON_BREAKDOWNS,
+    source=SOURCE,
+    default_ages=NEET_AGES,
+)
+def neet_persistence(warehouse: Warehouse, query: Query) -> Result:
+    """Andel af restgruppen i år t (pct.), der også var i restgruppen i referenceugen år t-1 og
+    år t-2 (for en måned eller et kvartal: samme periode 1 og 2 år før). Kommunen er bopælen i år
+    t; i de tidligere år tæller restgruppen i hele landet, uanset bopælskommune. Nævneren er dem i
+    restgruppen i år t, der kunne have været i den begge tidligere år: bosat i Danmark og 15-24
+    år i referenceugerne t-1 og t-2 (de 15-16-årige og nytilflyttede tæller altså ikke med)."""
+    return _run(
+        "neet_persistence",
+        warehouse,
+        query,
+        condition="f.persisted",
+        where="TRUE",
+        lags=(0, 1, 2),
+        extra_ctes=_PERSISTENCE_CTE,
+        relation="persisting",
+    )
+
+
+def _social_notes(warehouse: Warehouse) -> tuple[str, ...]:
+    known = warehouse.con.execute(
+        "SELECT count(*) FROM person WHERE crime IS NOT NULL OR mental_illness IS NOT NULL "
+        "OR social_measure IS NOT NULL OR abuse IS NOT NULL"
+    ).fetchall()[0][0]
+    if known:
+        return ()
+    return ("Ingen sociale indikatorer indlæst i personregistret: alle regnes som uden.",)
+
+
+GROUP = Dimension("group", "q_group", GROUPS)
+INDICATOR = Dimension("indicator", "q_indicator", SOCIAL_INDICATORS)
+INDICATOR_COUNT = Dimension("indicator_count", "q_count", INDICATOR_COUNTS)
+# "Restgruppen" (ord 1) holds the NEET group only, "Alle unge" (ord 2) everybody.
+_GROUP_WHERE = "f.lag = 0 AND (q_group.ord = 2 OR f.neet)"
+_HAS = (
+    "coalesce(p.crime, FALSE)",
+    "coalesce(p.mental_illness, FALSE)",
+    "coalesce(p.social_measure, FALSE)",
+    "coalesce(p.abuse, FALSE)",
+)
+
+
+@indicator(
+    "neet_characteristics",
+    label="Sociale karakteristika for restgruppen",
+    unit="pct.",
+    breakdowns=(*PERSON_BREAKDOWNS, "group", "indicator"),
+    source=f"{SOURCE} (sociale indikatorer)",
+    default_ages=NEET_AGES,
+)
+def neet_characteristics(warehouse: Warehouse, query: Query) -> Result:
+    """Andel med hver af de fire sociale indikatorer (pct.) — Kriminalitet, Psykisk sygdom,
+    Social foranstaltning, Misbrug (personregistrets crime, mental_illness, social_measure,
+    abuse) — i restgruppen (som i "Andel i restgruppen") og blandt alle unge 15-24 år i kommunen
+    i referenceugen. Resultatet er altid opdelt på gruppe ("Restgruppen", "Alle unge") og
+    indikator. En ukendt indikator (tom) tæller som nej."""
+    flag = (
+        "CASE q_indicator.ord "
+        + " ".join(f"WHEN {i} THEN {has}" for i, has in enumerate(_HAS, start=1))
+        + " END"
+    )
+    return _run(
+        "neet_characteristics",
+        warehouse,
+        query,
+        condition=flag,
+        where=_GROUP_WHERE,
+        dimensions=(GROUP, INDICATOR),
+        notes=_social_notes(warehouse),
+    )
+
+
+@indicator(
+    "neet_indicator_count",
+    label="Restgruppen efter antal sociale indikatorer",
+    unit="pct.",
+    breakdowns=(*PERSON_BREAKDOWNS, "group", "indicator_count"),
+    source=f"{SOURCE} (sociale indikatorer)",
+    default_ages=NEET_AGES,
+)
+def neet_indicator_count(warehouse: Warehouse, query: Query) -> Result:
+    """Fordelingen (pct.) på antal af de fire sociale indikatorer (kriminalitet, psykisk sygdom,
+    social foranstaltning, misbrug): "Ingen indikatorer", "1 indikator", "2 indikatorer",
+    "3-4 indikatorer" (seed 001: "tre eller fire indikatorer"), i restgruppen og blandt alle unge
+    15-24 år i kommunen i referenceugen. Resultatet er altid opdelt på gruppe ("Restgruppen",
+    "Alle unge") og antal. En ukendt indikator (tom) tæller som nej."""
+    count = " + ".join(f"CASE WHEN {has} THEN 1 ELSE 0 END" for has in _HAS)
+    band = f"CASE WHEN {count} >= 3 THEN 4 ELSE {count} + 1 END = q_count.ord"
+    return _run(
+        "neet_indicator_count",
+        warehouse,
+        query,
+        condition=band,
+        where=_GROUP_WHERE,
+        dimensions=(GROUP, INDICATOR_COUNT),
+        notes=_social_notes(warehouse),
+    )

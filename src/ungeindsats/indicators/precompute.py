@@ -1,0 +1,374 @@
+"""The precomputed layer (nøgletalslaget): every indicator per municipality × month, ready to read.
+
+``compute`` materialises ``indicator_cache`` with one row per indicator, municipality (0 = Hele
+landet), month, breakdown and cell, for every registered indicator that can be computed per month,
+for the country and every municipality in the facts, for every month the facts cover, in total
+and by each single breakdown in ``CACHED_BREAKDOWNS`` that the indicator has. The dashboard then
+reads a figure with ``read_cached``: a lookup instead of a computation.
+
+The speed comes from asking each indicator once per breakdown for ALL municipalities and ALL
+months (one grouped SQL query), instead of once per municipality × month. Values are the
+indicators' own (their default age band); the layer never computes anything itself, so a figure
+read from it is the figure ``ungeindsats indicator`` prints.
+
+The layer is rebuilt whole: rows go into a build table, which one transaction sorts into
+``indicator_cache`` (sorted by indicator, municipality and period so that DuckDB's per-block
+min/max statistics skip almost every block on a lookup), together with its coverage and the
+import it was built from (``derived_meta``). A failure midway leaves the previous layer as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ungeindsats.indicators.facts import ensure_facts, facts_stale
+from ungeindsats.indicators.model import (
+    COUNTRY,
+    Indicator,
+    IndicatorError,
+    Query,
+    all_indicators,
+    get_indicator,
+)
+from ungeindsats.periods import Period, PeriodError, parse_period
+from ungeindsats.warehouse import Warehouse
+
+Progress = Callable[[int, int | None], None]
+
+CACHED_BREAKDOWNS: list[str] = [
+    "youth_group",
+    "target_group",
+    "benefit",
+    "age_band",
+    "sex",
+    "origin",
+]
+"""Breakdowns the layer holds (each alone, beside the total). District is left out: it is
+municipality-specific and multiplies the rows; ask the indicator itself for it."""
+
+CACHE_TABLE = "indicator_cache"
+COVERAGE_TABLE = "indicator_cache_coverage"
+_BUILD_TABLE = "indicator_cache_build"
+_BUILD_COVERAGE = "indicator_cache_coverage_build"
+_META_NAME = "indicator_cache"
+_RUN_COMPUTE = "kør 'ungeindsats compute'"
+
+_CACHE_COLUMNS = (
+    "indicator VARCHAR NOT NULL, municipality SMALLINT NOT NULL, period VARCHAR NOT NULL, "
+    "breakdown VARCHAR NOT NULL, cell VARCHAR NOT NULL, value DOUBLE, persons BIGINT, "
+    "numerator DOUBLE, denominator DOUBLE"
+)
+_COVERAGE_COLUMNS = (
+    "indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, first_period VARCHAR, "
+    "last_period VARCHAR, rows BIGINT, skipped_reason VARCHAR"
+)
+
+
+class CacheError(IndicatorError):
+    """The layer cannot answer: missing, stale, or the figure is not in it (Danish message)."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An indicator × breakdown the layer does not hold, and the indicator's own reason."""
+
+    indicator: str
+    breakdown: str  # '' for the total
+    reason: str
+
+
+@dataclass(frozen=True)
+class ComputeSummary:
+    """What ``compute`` built."""
+
+    indicators: tuple[str, ...]
+    municipalities: int  # Hele landet included
+    first_period: str | None
+    last_period: str | None
+    rows: int
+    facts_rebuilt: bool
+    import_id: int
+    seconds: float
+    skipped: tuple[Skipped, ...] = field(default=())
+
+    def __str__(self) -> str:
+        if self.first_period is None:
+            return "Nøgletalslaget er tomt: lageret har ingen forløb endnu."
+        rows = f"{self.rows:,}".replace(",", ".")
+        seconds = f"{self.seconds:.1f}".replace(".", ",")
+        lines = [
+            f"Nøgletalslaget er beregnet: {len(self.indicators)} nøgletal, "
+            f"{self.municipalities} kommuner inkl. hele landet, "
+            f"{self.first_period}-{self.last_period}, {rows} rækker på {seconds} s "
+            f"(data til og med indlæsning {self.import_id})."
+        ]
+        if self.facts_rebuilt:
+            lines.append("Faktatabellerne blev genopbygget først.")
+        for skip in self.skipped:
+            what = (
+                f"{skip.indicator} opdelt på {skip.breakdown}" if skip.breakdown else skip.indicator
+            )
+            lines.append(f"Sprunget over: {what}: {skip.reason}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Job:
+    indicator: Indicator
+    breakdown: str  # '' for the total
+
+
+def _months(warehouse: Warehouse) -> list[Period]:
+    """Every month from the facts' first to their last (months between without rows included)."""
+    [(first, last)] = warehouse.con.execute(
+        "SELECT min(CAST(year AS INTEGER) * 100 + month), max(CAST(year AS INTEGER) * 100 + month) "
+        "FROM fact_status_month"
+    ).fetchall()
+    if first is None:
+        return []
+    months = [Period("month", int(first) // 100, int(first) % 100)]
+    end = Period("month", int(last) // 100, int(last) % 100)
+    while months[-1] != end:
+        months.append(months[-1].next())
+    return months
+
+
+def _municipalities(warehouse: Warehouse) -> tuple[int, ...]:
+    rows = warehouse.con.execute(
+        "SELECT DISTINCT municipality FROM fact_status_month WHERE municipality <> ? "
+        "ORDER BY municipality",
+        [COUNTRY],
+    ).fetchall()
+    return (COUNTRY, *(int(r[0]) for r in rows))
+
+
+def _jobs(indicators: Sequence[Indicator], breakdowns: Sequence[str]) -> list[_Job]:
+    jobs = []
+    for item in indicators:
+        jobs.append(_Job(item, ""))
+        jobs.extend(_Job(item, b) for b in breakdowns if b in item.breakdowns)
+    return jobs
+
+
+def _cache_rows(table: pa.Table, job: _Job) -> pa.Table:
+    """The indicator's tidy result as rows of the layer (breakdown value as text)."""
+    n = table.num_rows
+
+    def column(name: str, kind: pa.DataType) -> pa.Array | pa.ChunkedArray:
+        if name in table.column_names:
+            return table[name].cast(kind)
+        return pa.nulls(n, kind)
+
+    cell = column(job.breakdown, pa.string()) if job.breakdown else pa.array([""] * n)
+    return pa.table(
+        {
+            "indicator": pa.array([job.indicator.name] * n, pa.string()),
+            "municipality": column("municipality", pa.int16()),
+            "period": column("period", pa.string()),
+            "breakdown": pa.array([job.breakdown] * n, pa.string()),
+            # A missing breakdown value (e.g. no youth group) is a cell of its own: ''.
+            "cell": pc.fill_null(cell, ""),
+            "value": column("value", pa.float64()),
+            "persons": column("persons", pa.int64()),
+            "numerator": column("numerator", pa.float64()),
+            "denominator": column("denominator", pa.float64()),
+        }
+    )
+
+
+def compute(
+    warehouse: Warehouse,
+    *,
+    indicators: Sequence[str] | None = None,
+    breakdowns: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> ComputeSummary:
+    """(Re)build the precomputed layer; the facts first if an import happened since.
+
+    ``indicators`` limits the layer to those (default: all registered); ``breakdowns`` replaces
+    ``CACHED_BREAKDOWNS`` (``()`` for totals only). An indicator × breakdown that the indicator
+    cannot compute per month (``IndicatorError``, e.g. a missing population) is skipped and
+    listed in the summary; any other error leaves the previous layer untouched.
+    """
+    started = time.perf_counter()
+    chosen = all_indicators() if indicators is None else [get_indicator(n) for n in indicators]
+    report = progress or (lambda done, total: None)
+    rebuilt = facts_stale(warehouse)
+    ensure_facts(warehouse)
+    con = warehouse.con
+    [(import_id,)] = con.execute(
+        "SELECT last_import_id FROM derived_meta WHERE name = 'facts'"
+    ).fetchall()
+    months = _months(warehouse)
+    municipalities = _municipalities(warehouse)
+    jobs = _jobs(chosen, CACHED_BREAKDOWNS if breakdowns is None else breakdowns)
+    total = len(jobs) + 1
+    report(0, total)
+
+    con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
+    con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
+    con.execute(f"CREATE TABLE {_BUILD_TABLE} ({_CACHE_COLUMNS})")
+    con.execute(f"CREATE TABLE {_BUILD_COVERAGE} ({_COVERAGE_COLUMNS})")
+    skipped: list[Skipped] = []
+    try:
+        for done, job in enumerate(jobs, start=1):
+            skip = _run_job(warehouse, job, municipalities, months)
+            if skip is not None:
+                skipped.append(skip)
+            report(done, total)
+        rows = _swap(warehouse, int(import_id))
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
+        con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
+    report(total, total)
+    return ComputeSummary(
+        indicators=tuple(i.name for i in chosen),
+        municipalities=len(municipalities),
+        first_period=months[0].label() if months else None,
+        last_period=months[-1].label() if months else None,
+        rows=rows,
+        facts_rebuilt=rebuilt,
+        import_id=int(import_id),
+        seconds=time.perf_counter() - started,
+        skipped=tuple(skipped),
+    )
+
+
+def _run_job(
+    warehouse: Warehouse, job: _Job, municipalities: tuple[int, ...], months: list[Period]
+) -> Skipped | None:
+    """Compute one indicator × breakdown for everything at once into the build table."""
+    con = warehouse.con
+    name, breakdown = job.indicator.name, job.breakdown
+    if not months:
+        return None
+    query = Query(municipalities, tuple(months), by=(breakdown,) if breakdown else ())
+    try:
+        result = job.indicator(warehouse, query)
+    except IndicatorError as exc:
+        con.execute(
+            f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, NULL, NULL, 0, ?)",
+            [name, breakdown, str(exc)],
+        ).fetchall()
+        return Skipped(name, breakdown, str(exc))
+    rows = _cache_rows(result.table, job)
+    con.register("indicator_cache_rows", rows)
+    try:
+        con.execute(f"INSERT INTO {_BUILD_TABLE} SELECT * FROM indicator_cache_rows").fetchall()
+    finally:
+        con.unregister("indicator_cache_rows")
+    con.execute(
+        f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, ?, ?, ?, NULL)",
+        [name, breakdown, months[0].label(), months[-1].label(), rows.num_rows],
+    ).fetchall()
+    return None
+
+
+def _swap(warehouse: Warehouse, import_id: int) -> int:
+    """Replace the layer by the build table in one transaction; the number of rows."""
+    with warehouse.transaction() as con:
+        # Sorted so that a lookup by indicator, municipality and period touches one block.
+        con.execute(
+            f"CREATE OR REPLACE TABLE {CACHE_TABLE} AS SELECT * FROM {_BUILD_TABLE} "
+            "ORDER BY indicator, municipality, period, breakdown, cell"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TABLE {COVERAGE_TABLE} AS SELECT * FROM {_BUILD_COVERAGE} "
+            "ORDER BY indicator, breakdown"
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO derived_meta VALUES (?, ?, now())", [_META_NAME, import_id]
+        )
+        [(rows,)] = con.execute(f"SELECT count(*) FROM {CACHE_TABLE}").fetchall()
+    return int(rows)
+
+
+def cache_stale(warehouse: Warehouse) -> bool:
+    """True when the layer is missing, or an import or a rebuild of the facts came after it."""
+    return _stale_reason(warehouse) is not None
+
+
+def _stale_reason(warehouse: Warehouse) -> str | None:
+    tables = set(warehouse.table_names())
+    if not {"derived_meta", CACHE_TABLE, COVERAGE_TABLE} <= tables:
+        return f"Nøgletalslaget er ikke beregnet endnu: {_RUN_COMPUTE}."
+    rows = warehouse.con.execute(
+        "SELECT c.last_import_id, c.built_at, f.built_at, "
+        "(SELECT coalesce(max(import_id), 0) FROM import_log) "
+        "FROM derived_meta AS c LEFT JOIN derived_meta AS f ON f.name = 'facts' "
+        "WHERE c.name = ?",
+        [_META_NAME],
+    ).fetchall()
+    if not rows:
+        return f"Nøgletalslaget er ikke beregnet endnu: {_RUN_COMPUTE}."
+    built_from, built_at, facts_at, newest = rows[0]
+    if int(built_from) < int(newest):
+        return (
+            "Nøgletalslaget er forældet: der er indlæst data, efter det blev beregnet "
+            f"(indlæsning {newest}, laget bygger på {built_from}); {_RUN_COMPUTE}."
+        )
+    if facts_at is None or built_at < facts_at:
+        return f"Nøgletalslaget er forældet: faktatabellerne er genopbygget siden; {_RUN_COMPUTE}."
+    return None
+
+
+def read_cached(
+    warehouse: Warehouse,
+    indicator: str,
+    municipality: int,
+    period: str | Period,
+    breakdown: str | None = None,
+) -> list[dict[str, Any]]:
+    """One indicator for one municipality (0 = Hele landet) and month from the layer.
+
+    Rows as ``Result.rows()`` gives them: municipality, period, the breakdown (if any), value,
+    persons, numerator and denominator; no rows means no persons in that month. Raises
+    ``CacheError`` (Danish) if the layer is missing or stale or does not hold the figure.
+    """
+    reason = _stale_reason(warehouse)
+    if reason is not None:
+        raise CacheError(reason)
+    try:
+        month = parse_period(period) if isinstance(period, str) else period
+    except PeriodError as exc:
+        raise CacheError(str(exc)) from None
+    if month.kind != "month":
+        raise CacheError(
+            f"{month}: nøgletalslaget holder måneder; beregn kvartaler og år med "
+            "'ungeindsats indicator'"
+        )
+    label, by = month.label(), breakdown or ""
+    con = warehouse.con
+    coverage = con.execute(
+        f"SELECT first_period, last_period, skipped_reason FROM {COVERAGE_TABLE} "
+        "WHERE indicator = ? AND breakdown = ?",
+        [indicator, by],
+    ).fetchall()
+    what = f"{indicator} opdelt på {by}" if by else indicator
+    if not coverage:
+        raise CacheError(f"{what} er ikke i nøgletalslaget; {_RUN_COMPUTE} eller spørg nøgletallet")
+    first, last, skipped_reason = coverage[0]
+    if skipped_reason is not None:
+        raise CacheError(f"{what} er ikke i nøgletalslaget: {skipped_reason}")
+    if first is None or not first <= label <= last:
+        raise CacheError(f"{what} findes i nøgletalslaget for {first}-{last}, ikke for {label}")
+    rows = con.execute(
+        f"SELECT municipality, period, cell, value, persons, numerator, denominator "
+        f"FROM {CACHE_TABLE} WHERE indicator = ? AND municipality = ? AND period = ? "
+        "AND breakdown = ? ORDER BY cell",
+        [indicator, municipality, label, by],
+    ).fetchall()
+    result = []
+    for m, p, cell, value, persons, numerator, denominator in rows:
+        row: dict[str, Any] = {"municipality": m, "period": p}
+        if by:
+            row[by] = cell
+        row.update(value=value, persons=persons, numerator=numerator, denominator=denominator)
+        result.append(row)
+    return result

@@ -1,0 +1,245 @@
+"""Runs (forløb): continuous time on public support, runs of a youth group, and event cells.
+
+A *run* merges a person's spells into one stretch of time when the gap between them is short.
+Two kinds are built here, both by the same gaps-and-islands query (window functions only, so it
+is standard SQL):
+
+* the run of **public support** (sammenhængende forløb på offentlig forsørgelse): every spell with a
+  status code in the category ``public_support``, whatever the benefit, municipality or age; a gap
+  of at most ``MAX_GAP_WEEKS`` weeks without support does not break it, and the gap's weeks count
+  as part of the run;
+* the run of a **youth group** (ungegruppe): spells whose codes map to the same group; any week
+  outside the group breaks it (gap 0), so its first week is an entry (tilgang) and its last week
+  an exit (afgang).
+
+``event_cells`` counts events (a person at a reference week, an entry, an exit) per municipality
+(0 = Hele landet, its own aggregate), period and breakdown cell, with the distinct persons behind
+each cell; the indicators in ``flows.py`` turn those counts into their values.
+
+SQL values are named parameters (``$name``); identifiers and SQL fragments come from this module
+and ``cells.BREAKDOWNS`` only, never from user input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from ungeindsats.indicators.facts import AGE_AT_THURSDAY
+from ungeindsats.indicators.model import COUNTRY, Query
+from ungeindsats.periods import Period
+from ungeindsats.warehouse import Warehouse
+
+MAX_GAP_WEEKS = 4
+"""Weeks without public support that do not break a run (domain.md §6: "gaps of up to 4 weeks";
+configurable through ``max_gap_weeks``)."""
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A piece of SQL text with the named parameters (``$name``) it uses."""
+
+    text: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __add__(self, other: Sql) -> Sql:
+        clash = [k for k in other.params if k in self.params and self.params[k] != other.params[k]]
+        if clash:
+            raise ValueError(f"SQL parameter bound twice with different values: {clash}")
+        return Sql(self.text + other.text, {**self.params, **other.params})
+
+
+def islands_sql(intervals: str, keys: Sequence[str], gap_param: str) -> str:
+    """Gaps and islands: merge the intervals ``(*keys, first_week, last_week)`` into runs.
+
+    An interval starts a new run when more than ``$gap_param`` weeks separate it from the latest
+    end of the earlier intervals of the same keys (overlapping and adjacent intervals always
+    merge). Output columns: ``*keys, first_week, last_week``.
+    """
+    k = ", ".join(keys)
+    order = f"PARTITION BY {k} ORDER BY first_week, last_week"
+    return f"""
+    SELECT {k}, min(first_week) AS first_week, max(last_week) AS last_week
+    FROM (
+        SELECT {k}, first_week, last_week,
+               sum(new_run) OVER ({order} ROWS UNBOUNDED PRECEDING) AS run_no
+        FROM (
+            SELECT {k}, first_week, last_week,
+                   CASE WHEN first_week - 1 - max(last_week) OVER (
+                            {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                        ) <= ${gap_param}
+                        THEN 0 ELSE 1 END AS new_run
+            FROM ({intervals}) AS intervals
+        ) AS flagged
+    ) AS numbered
+    GROUP BY {k}, run_no
+    """
+
+
+def support_runs_sql(max_gap_weeks: int = MAX_GAP_WEEKS) -> Sql:
+    """Runs of public support: ``(person_id, first_week, last_week)``.
+
+    Built from ``status_spell`` and ``status_code`` (category ``public_support``) alone, so a
+    move between municipalities, a change of benefit or a birthday never starts a new run.
+    """
+    if max_gap_weeks < 0:
+        raise ValueError("max_gap_weeks must be 0 or more")
+    intervals = (
+        "SELECT DISTINCT s.person_id, s.first_week, s.last_week FROM status_spell AS s "
+        "JOIN status_code AS sc ON sc.code = s.code WHERE sc.category = 'public_support'"
+    )
+    return Sql(islands_sql(intervals, ("person_id",), "max_gap"), {"max_gap": max_gap_weeks})
+
+
+def group_runs_sql() -> Sql:
+    """Runs of each youth group: ``(person_id, youth_group, first_week, last_week)``.
+
+    Any week outside the group breaks the run. Needs ``code_dim`` (``facts.ensure_facts``).
+    """
+    intervals = (
+        "SELECT DISTINCT s.person_id, c.youth_group, s.first_week, s.last_week "
+        "FROM status_spell AS s JOIN code_dim AS c ON c.code = s.code "
+        "WHERE c.youth_group IS NOT NULL"
+    )
+    return Sql(islands_sql(intervals, ("person_id", "youth_group"), "group_gap"), {"group_gap": 0})
+
+
+def support_runs(warehouse: Warehouse, max_gap_weeks: int = MAX_GAP_WEEKS) -> pa.Table:
+    """Every run of public support in the warehouse, ordered by person and first week."""
+    runs = support_runs_sql(max_gap_weeks)
+    sql = f"SELECT * FROM ({runs.text}) AS runs ORDER BY person_id, first_week"
+    return warehouse.con.sql(sql, params=dict(runs.params)).to_arrow_table()
+
+
+@dataclass(frozen=True)
+class DataSpan:
+    """The first and last week with any status code: what the status data can tell about."""
+
+    first_week: int
+    last_week: int
+
+
+def data_span(warehouse: Warehouse) -> DataSpan | None:
+    """The weeks the status data cover (None when there are no spells).
+
+    DREAM gives everybody a column for every week, so the earliest and latest coded week of
+    anybody bound what is known; before and after them, "no code" means "not known".
+    """
+    row = warehouse.con.execute(
+        "SELECT min(first_week), max(last_week) FROM status_spell"
+    ).fetchall()[0]
+    if row[0] is None:
+        return None
+    return DataSpan(int(row[0]), int(row[1]))
+
+
+def period_table(periods: Sequence[Period], *, reference_week: bool = False) -> pa.Table:
+    """One row per period: label, first and last week (both the last week when
+    ``reference_week``: the indicator is measured at the period's last week)."""
+    return pa.table(
+        {
+            "period": pa.array([p.label() for p in periods], pa.string()),
+            "first_week": pa.array(
+                [p.last_week if reference_week else p.first_week for p in periods], pa.int32()
+            ),
+            "last_week": pa.array([p.last_week for p in periods], pa.int32()),
+        }
+    )
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """``table`` visible to SQL as ``name`` for the duration of the block."""
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+def placed_events(source: str, columns: Sequence[str]) -> str:
+    """SQL placing events of ``source`` (``person_id, week, code, *columns``) in the query's
+    periods (``q_period``), at the municipality, district and age (at the Thursday) of the week.
+
+    Events with no residence or birth date that week are left out: where or how old the person
+    was is unknown (as in ``fact_status_month``)."""
+    extra = "".join(f", e.{c}" for c in columns)
+    return f"""
+    SELECT q.period, e.person_id, e.code, e.week, r.municipality, r.district,
+           {AGE_AT_THURSDAY} AS age{extra}
+    FROM {source} AS e
+    JOIN q_period AS q ON e.week BETWEEN q.first_week AND q.last_week
+    JOIN week AS w ON w.week = e.week
+    JOIN person AS p ON p.person_id = e.person_id
+    JOIN residence AS r
+      ON r.person_id = e.person_id
+     AND e.week >= r.first_week
+     AND (r.last_week IS NULL OR e.week <= r.last_week)
+    """
+
+
+def event_cells(
+    warehouse: Warehouse,
+    query: Query,
+    events: Sql,
+    *,
+    by: Sequence[str],
+    filters: Mapping[str, tuple[str, ...]],
+    ages: tuple[int, int],
+    expressions: Mapping[str, str],
+    condition: Sql | None = None,
+) -> pa.Table:
+    """Count events per municipality, period and breakdown cell.
+
+    ``events`` is a WITH clause whose last query is ``ev``: one row per event with the columns
+    of ``placed_events`` and ``censored`` (1 = the event happened but its outcome cannot be
+    known; it is counted apart). ``expressions`` maps breakdown names to SQL over ``f`` (the
+    event), ``c`` (``code_dim`` of the event's code) and ``p`` (the person). ``condition`` (SQL
+    over the same) narrows the counted events, e.g. to a numerator.
+
+    Columns: municipality, period, *by, events, persons (distinct, uncensored), censored.
+    """
+    params: dict[str, object] = {"age_low": ages[0], "age_high": ages[1]}
+    where = ["f.age BETWEEN $age_low AND $age_high"]
+    for i, (name, values) in enumerate(filters.items()):
+        names = [f"filter_{i}_{j}" for j in range(len(values))]
+        where.append(f"{expressions[name]} IN ({', '.join('$' + n for n in names)})")
+        params.update(zip(names, values, strict=True))
+    if condition is not None:
+        where.append(condition.text)
+        params.update(condition.params)
+    select_by = "".join(f", {expressions[b]} AS {b}" for b in by)
+    group_by = "".join(f", {expressions[b]}" for b in by)
+    aggregates = (
+        "CAST(sum(1 - f.censored) AS BIGINT) AS events, "
+        "count(DISTINCT CASE WHEN f.censored = 0 THEN f.person_id END) AS persons, "
+        "CAST(sum(f.censored) AS BIGINT) AS censored"
+    )
+    body = (
+        " FROM ev AS f JOIN code_dim AS c ON c.code = f.code "
+        "JOIN person AS p ON p.person_id = f.person_id "
+        f"WHERE {' AND '.join(where)}"
+    )
+    parts = []
+    municipal = [m for m in query.municipalities if m != COUNTRY]
+    if municipal:
+        names = [f"municipality_{i}" for i in range(len(municipal))]
+        params.update(zip(names, municipal, strict=True))
+        parts.append(
+            f"SELECT CAST(f.municipality AS SMALLINT) AS municipality, f.period{select_by}, "
+            f"{aggregates}{body} AND f.municipality IN ({', '.join('$' + n for n in names)}) "
+            f"GROUP BY f.municipality, f.period{group_by}"
+        )
+    if COUNTRY in query.municipalities:
+        # The country is every event, wherever the person lived: its own aggregate, so a
+        # person counted in two municipalities is one person in the country.
+        parts.append(
+            f"SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, f.period{select_by}, "
+            f"{aggregates}{body} GROUP BY f.period{group_by}"
+        )
+    sql = events + Sql(" UNION ALL ".join(parts), params)
+    return warehouse.con.sql(sql.text, params=dict(sql.params)).to_arrow_table()
