@@ -87,3 +87,46 @@ def test_missing_population_and_bad_queries_are_explained(feb_2019: Warehouse) -
         get_indicator("fte")(feb_2019, Query((791,), (parse_period("2019U07"),)))
     # No spells in April: no cells, so no population is needed.
     assert get_indicator("per_1000")(feb_2019, Query((791,), (april,))).rows() == []
+
+
+def test_municipalities_without_microdata_use_jobindsats_aggregates(feb_2019: Warehouse) -> None:
+    """Samsø (741) has no microdata, only Jobindsats Y38A02 (uddannelseshjælp): January fte 10
+    (5 weeks), February 8 in total and by category 5 (uddannelsesparat) + 3 (aktivitetsparat),
+    March 6 (4 weeks). The country has an aggregate row of 1,000 in February, and the microdata
+    hold only 2 of 98 municipalities, so the country comes from the aggregates too.
+
+    - Samsø, Feb: the table's total, 8.0 (persons 9, the published count).
+    - Samsø, Feb by youth group: the category rows, group 2 = 5.0, group 3 = 3.0.
+    - Samsø, 2019K1: (10×5 + 8×4 + 6×4) / 13 = 106/13 = 8.1538 fte; persons = the largest
+      monthly count, 12 (distinct persons cannot be summed over months).
+    - Viborg still comes from the microdata: 2.5.
+    """
+    rows = [
+        (741, 1, "", 12, 10.0),
+        (741, 2, "", 9, 8.0),
+        (741, 2, "uddannelsesparat", 6, 5.0),
+        (741, 2, "aktivitetsparat", 3, 3.0),
+        (741, 3, "", 7, 6.0),
+        (0, 2, "", 1100, 1000.0),
+    ]
+    for kommune, month, group, persons, fte in rows:
+        feb_2019.con.execute(
+            "INSERT INTO fte_aggregate VALUES ('Y38A02', ?, 2019, ?, 'uddannelseshjaelp', ?, '',"
+            " ?, ?, 2)",
+            [kommune, month, group, persons, fte],
+        )
+    result = get_indicator("fte")(feb_2019, Query((791, 741, 0), (FEB,)))
+    assert result.source == "mikrodata og Jobindsats (aggregater)"
+    assert "Samsø, Hele landet: fra Jobindsats' aggregater" in result.notes[0]
+    values = {(r["municipality"], r["period"]): (r["value"], r["persons"]) for r in result.rows()}
+    assert values == {
+        (791, "2019M02"): (2.5, 4),
+        (741, "2019M02"): (8.0, 9),
+        (0, "2019M02"): (1000.0, 1100),
+    }
+    by_group = _values(feb_2019, "fte", Query((741,), (FEB,), by=("youth_group",)))
+    assert by_group == {(741, "2019M02", "2"): (5.0, 6), (741, "2019M02", "3"): (3.0, 3)}
+    quarter = _values(feb_2019, "fte", Query((741,), (parse_period("2019K1"),)))
+    assert quarter == {(741, "2019K1"): (8.1538, 12)}
+    with pytest.raises(IndicatorError, match="kun Jobindsats' aggregater"):
+        get_indicator("fte")(feb_2019, Query((741,), (FEB,), by=("sex",)))
