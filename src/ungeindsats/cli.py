@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +24,9 @@ from ungeindsats.periods import PeriodError
 from ungeindsats.settings import Settings
 from ungeindsats.warehouse import Warehouse, open_warehouse
 from ungeindsats.warehouse.status import WarehouseStatus
+
+if TYPE_CHECKING:
+    from ungeindsats.keyfigures import KeyFigureTable
 
 app = typer.Typer(
     help="ungeindsats: nøgletal, benchmark, økonomi og styring for unge på offentlig forsørgelse.",
@@ -230,17 +233,57 @@ def _dk(number: int) -> str:
 @app.command("run")
 def run_command(
     examples: Annotated[
-        Path, typer.Option("--examples", help="Mappe med eksempelfilerne der indlæses.")
-    ] = Path("examples"),
+        Path | None,
+        typer.Option(
+            "--examples", help="Brug de små eksempelfiler i denne mappe i stedet for demodata."
+        ),
+    ] = None,
+    kommune: Annotated[
+        str, typer.Option("--kommune", help="Kommunen nøgletallene vises for.")
+    ] = "791",
+    month: Annotated[
+        str, typer.Option("--period", help="Måneden nøgletallene vises for.")
+    ] = "2019M02",
 ) -> None:
-    """Hovedkørslen: indlæs eksempeldata og vis lagerets indhold."""
+    """Hovedkørslen: demodata (dannes første gang), indlæsning, beregning og nøgletal."""
     from ungeindsats.mainjob import run_main_job
 
+    code = _codes(kommune)[0]
     with _progress("Hovedkørsel") as progress:
-        result = _guard(lambda: run_main_job(settings(), examples, progress))
+        result = _guard(
+            lambda: run_main_job(settings(), progress, examples=examples, kommune=code, month=month)
+        )
     for line in result.messages:
         out.print(line, highlight=False)
     print_status(result.status)
+    for table in result.key_figures:
+        print_key_figures(table)
+
+
+def print_key_figures(table: KeyFigureTable) -> None:
+    """One seminar table; cells resting on fewer than 5 persons are not shown."""
+    from ungeindsats.outputs import danish_number
+
+    if not table.rows:
+        out.print(f"{table.title}, {table.period}: ingen data.", highlight=False)
+        return
+    view = Table(title=f"{table.title}, {table.period} ({table.unit})", title_justify="left")
+    view.add_column(table.row_label)
+    for column in table.columns:
+        view.add_column(column, justify="right")
+    for label, cells in table.rows:
+        view.add_row(label, *(_cell_text(c.value, c.persons, danish_number) for c in cells))
+    out.print(view)
+    for note in table.notes:
+        out.print(f"  {note}", highlight=False)
+
+
+def _cell_text(value: float | None, persons: int | None, fmt: Callable[[float], str]) -> str:
+    if value is None:
+        return "–"
+    if persons is not None and 0 < persons < 5:
+        return "<5"
+    return fmt(value)
 
 
 def _pairs(texts: list[str], what: str) -> dict[str, list[str]]:

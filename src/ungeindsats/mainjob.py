@@ -1,72 +1,75 @@
-"""The main job behind ``make run``: bring the example data into the warehouse and summarise it.
+"""The main job behind ``make run``: data in, figures computed, key figures out.
 
-Later capabilities (demo generation, indicators, reports, the dashboard) extend this one function,
-so that ``make run`` on a fresh machine always shows the whole system at work.
+On a fresh machine it generates the national demo data once (``<data_dir>/demo``), imports every
+file with the real importers (a file already imported is skipped), rebuilds the derived tables
+and the precomputed indicator layer when an import changed anything, and returns the seminar's
+key figures for the chosen municipality with a summary of the warehouse. Later capabilities
+(benchmark, economics, steering, reports, dashboard) extend this one function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ungeindsats.ingest.cpr import Pseudonymiser, load_or_create_key
-from ungeindsats.ingest.load import ImportOptions, ImportOutcome, Progress, no_progress
+from ungeindsats.ingest.load import ImportOptions, Progress, no_progress
+from ungeindsats.ingest.sources import import_file
+from ungeindsats.keyfigures import KeyFigureTable, seminar_key_figures
+from ungeindsats.periods import parse_period
 from ungeindsats.settings import Settings
-from ungeindsats.warehouse import Warehouse, open_warehouse
+from ungeindsats.warehouse import open_warehouse
 from ungeindsats.warehouse.status import WarehouseStatus, warehouse_status
 
-Step = Callable[[Warehouse, Path, ImportOptions], ImportOutcome]
-
-
-def _dream(warehouse: Warehouse, folder: Path, options: ImportOptions) -> ImportOutcome:
-    from ungeindsats.ingest.dream import import_dream
-
-    return import_dream(warehouse, folder / "dream.csv", folder / "dream_koder.csv", options)
-
-
-def _population(warehouse: Warehouse, folder: Path, options: ImportOptions) -> ImportOutcome:
-    from ungeindsats.ingest.population import import_population
-
-    return import_population(warehouse, folder / "folk1a.csv", options)
-
-
-def _jobindsats(warehouse: Warehouse, folder: Path, options: ImportOptions) -> ImportOutcome:
-    from ungeindsats.ingest.jobindsats import import_jobindsats
-
-    return import_jobindsats(warehouse, folder / "jobindsats_Y38A02.json", options)
-
-
-def _canonical(table: str, file: str) -> Step:
-    def step(warehouse: Warehouse, folder: Path, options: ImportOptions) -> ImportOutcome:
-        from ungeindsats.ingest.canonical import import_canonical
-
-        return import_canonical(warehouse, table, folder / file, options)
-
-    return step
-
-
-EXAMPLE_STEPS: tuple[Step, ...] = (
-    _dream,
-    _population,
-    _jobindsats,
-    _canonical("person", "personer.csv"),
-    _canonical("residence", "bopael.csv"),
-    _canonical("activation", "tilbud.csv"),
+EXAMPLE_FILES: tuple[tuple[str, str, str | None], ...] = (
+    ("dream", "dream.csv", "dream_koder.csv"),
+    ("population", "folk1a.csv", None),
+    ("jobindsats", "jobindsats_Y38A02.json", None),
+    ("person", "personer.csv", None),
+    ("residence", "bopael.csv", None),
+    ("activation", "tilbud.csv", None),
 )
-"""The bundled example files (examples/README.md says what each one is)."""
+"""The small bundled example set (examples/): source, file, code file."""
 
 
 @dataclass(frozen=True)
 class MainJobResult:
     messages: list[str]
+    key_figures: list[KeyFigureTable]
     status: WarehouseStatus
 
 
+def _files(
+    settings: Settings, examples: Path | None, progress: Progress
+) -> list[tuple[str, Path, Path | None]]:
+    if examples is not None:
+        return [
+            (kind, examples / name, examples / codes if codes else None)
+            for kind, name, codes in EXAMPLE_FILES
+        ]
+    from ungeindsats.demo import generate_demo, read_manifest
+
+    folder = settings.data_dir / "demo"
+    if (folder / "manifest.json").exists():
+        manifest = read_manifest(folder)
+    else:
+        manifest = generate_demo(
+            folder, scale=settings.demo_scale, seed=settings.demo_seed, progress=progress
+        )
+    return [(f.kind, f.path, f.codes) for f in manifest.files]
+
+
 def run_main_job(
-    settings: Settings, examples: Path, progress: Progress = no_progress
+    settings: Settings,
+    progress: Progress = no_progress,
+    *,
+    examples: Path | None = None,
+    kommune: int = 791,
+    month: str = "2019M02",
 ) -> MainJobResult:
-    """Import every example file (one already imported is skipped); summarise the warehouse."""
+    """Bring the demo data (or the bundled ``examples``) in, compute, and summarise."""
+    from ungeindsats.indicators.precompute import cache_stale, compute
+
     options = ImportOptions(
         pseudonymiser=Pseudonymiser(load_or_create_key(settings.key_path)),
         progress=progress,
@@ -75,7 +78,11 @@ def run_main_job(
     )
     messages = []
     with open_warehouse(settings.warehouse_file) as warehouse:
-        for step in EXAMPLE_STEPS:
-            messages.append(step(warehouse, examples, options).summary())
+        for kind, path, codes in _files(settings, examples, progress):
+            outcome = import_file(warehouse, kind, path, options, codes=codes)
+            messages.append(outcome.summary())
+        if cache_stale(warehouse):
+            messages.append(str(compute(warehouse, progress=progress)))
+        figures = seminar_key_figures(warehouse, kommune, parse_period(month))
         status = warehouse_status(warehouse)
-    return MainJobResult(messages, status)
+    return MainJobResult(messages, figures, status)

@@ -91,7 +91,7 @@ def render_result(result: Result, fmt: str) -> str:
     ]
     body = []
     for row in rows:
-        cells = [municipality(int(row["municipality"])).name]  # type: ignore[call-overload]
+        cells = [municipality(int(row["municipality"])).name]
         for column in columns[1:]:
             value = row[column]
             cells.append(danish_number(value) if isinstance(value, (int, float)) else str(value))

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
         None, description="API key for Jobindsats (sent in the Authorization header)."
     )
     http_timeout: float = Field(60.0, description="Seconds to wait for an API answer.")
+    demo_scale: float = Field(
+        1.0, description="Size of the generated demo data (1.0 = the whole country)."
+    )
+    demo_seed: int = Field(2019, description="Random seed of the generated demo data.")
     import_chunk_rows: int = Field(
         100_000, description="Rows per chunk when streaming large DREAM files (bounds memory)."
     )

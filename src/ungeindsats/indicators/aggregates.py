@@ -76,7 +76,8 @@ def aggregate_cells(
         "youth_group": "CAST(g.youth_group AS VARCHAR)",
     }
     select_by = "".join(f", {by_sql[b]} AS {b}" for b in query.by)
-    group_by = "".join(f", {b}" for b in query.by)
+    group_by = "".join(f", {by_sql[b]}" for b in query.by)
+    outer_by = "".join(f", m.{b}" for b in query.by)
     filters: list[str] = []
     params: list[object] = []
     for name, values in query.filters.items():
@@ -120,12 +121,12 @@ def aggregate_cells(
               {"".join(" AND " + f for f in filters)}
             GROUP BY a.municipality, q.period, a.year, a.month{group_by}
         )
-        SELECT CAST(m.municipality AS SMALLINT) AS municipality, m.period{group_by},
+        SELECT CAST(m.municipality AS SMALLINT) AS municipality, m.period{outer_by},
                CAST(sum(m.fte * w.weeks) AS DOUBLE) AS weeks,
                CAST(max(m.persons) AS BIGINT) AS persons,
                max(m.period_weeks) AS period_weeks
         FROM monthly AS m JOIN month_weeks AS w ON w.year = m.year AND w.month = m.month
-        GROUP BY m.municipality, m.period{group_by}
+        GROUP BY m.municipality, m.period{outer_by}
         ORDER BY ALL
     """
     try:
