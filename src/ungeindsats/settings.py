@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         None, description="API key for Jobindsats (sent in the Authorization header)."
     )
     http_timeout: float = Field(60.0, description="Seconds to wait for an API answer.")
+    disclosure_min_persons: int = Field(
+        5, description="Cells resting on fewer distinct persons are suppressed (diskretionering)."
+    )
+    disclosure_marker: str = Field(
+        "", description="Shown instead of a suppressed value; empty means '<N'."
+    )
     demo_scale: float = Field(
         1.0, description="Size of the generated demo data (1.0 = the whole country)."
     )
