@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.ingest.errors import UserError
 from ungeindsats.ingest.load import ImportOptions, ImportOutcome
 from ungeindsats.periods import PeriodError
@@ -48,6 +49,10 @@ RejectsOption = Annotated[
     Path | None,
     typer.Option("--rejects", help="Skriv afviste rækker hertil i stedet for at afbryde."),
 ]
+
+
+def disclosure_rule(config: Settings) -> DisclosureRule:
+    return DisclosureRule(config.disclosure_min_persons, config.disclosure_marker)
 
 
 def settings() -> Settings:
@@ -261,7 +266,7 @@ def run_command(
 
 
 def print_key_figures(table: KeyFigureTable) -> None:
-    """One seminar table; cells resting on fewer than 5 persons are not shown."""
+    """One seminar table as disclosure control published it."""
     from ungeindsats.outputs import danish_number
 
     if not table.rows:
@@ -272,18 +277,16 @@ def print_key_figures(table: KeyFigureTable) -> None:
     for column in table.columns:
         view.add_column(column, justify="right")
     for label, cells in table.rows:
-        view.add_row(label, *(_cell_text(c.value, c.persons, danish_number) for c in cells))
+        view.add_row(
+            label,
+            *(
+                table.marker if c.suppressed else "–" if c.value is None else danish_number(c.value)
+                for c in cells
+            ),
+        )
     out.print(view)
     for note in table.notes:
         out.print(f"  {note}", highlight=False)
-
-
-def _cell_text(value: float | None, persons: int | None, fmt: Callable[[float], str]) -> str:
-    if value is None:
-        return "–"
-    if persons is not None and 0 < persons < 5:
-        return "<5"
-    return fmt(value)
 
 
 def _pairs(texts: list[str], what: str) -> dict[str, list[str]]:
@@ -382,9 +385,10 @@ def indicator_command(
     fmt: Annotated[str, typer.Option("--format", help="table, csv eller json.")] = "table",
 ) -> None:
     """Beregn et nøgletal for kommuner og perioder."""
-    from ungeindsats.indicators import Query, get_indicator
-    from ungeindsats.outputs import render_result
+    from ungeindsats.indicators import Query
+    from ungeindsats.outputs import render_published
     from ungeindsats.periods import parse_range
+    from ungeindsats.published import publish_indicator
 
     def run() -> str:
         low, _, high = ages.partition("-")
@@ -395,8 +399,8 @@ def indicator_command(
             ages=(int(low), int(high)) if ages else None,
         )
         with open_warehouse(settings().warehouse_file) as warehouse:
-            result = get_indicator(name)(warehouse, query)
-        return render_result(result, fmt)
+            table = publish_indicator(warehouse, disclosure_rule(settings()), name, query)
+        return render_published(table, fmt)
 
     out.print(_guard(run), highlight=False, markup=False)
 

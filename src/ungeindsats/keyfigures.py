@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ungeindsats.classifications import municipality as municipality_info
+from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.indicators import COUNTRY, Query, get_indicator
 from ungeindsats.periods import Period, parse_period
+from ungeindsats.published import PublishedTable, Source, output, publish_linked
 from ungeindsats.warehouse import Warehouse
 
 ROW_ORDER = (
@@ -39,8 +41,11 @@ GROUP_LABELS = {
 
 @dataclass(frozen=True)
 class Cell:
+    """A published cell: ``value`` None with ``suppressed`` True where disclosure control hid
+    it; None without ``suppressed`` where there is no such cell (nobody)."""
+
     value: float | None
-    persons: int | None
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class KeyFigureTable:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, tuple[Cell, ...]], ...]
     source: str
+    marker: str
     notes: tuple[str, ...] = ()
 
 
@@ -157,43 +163,56 @@ def _period(spec: _Spec, month: Period) -> Period:
     return parse_period(str(month.year - back))
 
 
-def seminar_key_figures(warehouse: Warehouse, kommune: int, month: Period) -> list[KeyFigureTable]:
+@output("key_figures")
+def seminar_key_figures(
+    warehouse: Warehouse, rule: DisclosureRule, kommune: int = 791, month: Period | None = None
+) -> list[KeyFigureTable]:
     """The seminar's key-figure tables for ``kommune`` in ``month`` (durations and exits for
-    the year before; the NEET group and migration two years before, as in seed 001)."""
+    the year before; the NEET group and migration two years before, as in seed 001), protected
+    together by disclosure control."""
+    month = month or parse_period("2019M02")
     areas = (kommune, COUNTRY)
-    names = tuple(municipality_info(code).name for code in areas)
-    tables = []
+    sources = []
     for spec in SPECS:
-        period = _period(spec, month)
         used = areas if spec.with_country else (kommune,)
-        result = get_indicator(spec.indicator)(
-            warehouse, Query(used, (period,), by=spec.by, filters=dict(spec.filters))
+        query = Query(used, (_period(spec, month),), by=spec.by, filters=dict(spec.filters))
+        sources.append(Source(get_indicator(spec.indicator)(warehouse, query), spec.title))
+    return [
+        _pivot(spec, table, tuple(municipality_info(code).name for code in areas))
+        for spec, table in zip(SPECS, publish_linked(sources, rule), strict=True)
+    ]
+
+
+def _pivot(spec: _Spec, table: PublishedTable, names: tuple[str, ...]) -> KeyFigureTable:
+    """Rows = the breakdown's cells, columns = the areas."""
+    codes = sorted({int(r["municipality"]) for r in table.rows}, key=lambda c: c == COUNTRY)
+    if not spec.with_country:
+        names = names[:1]
+    cells: dict[tuple[str, int], Cell] = {}
+    for row in table.rows:
+        key = str(row[spec.row]) if spec.row else "I alt"
+        cells[(key, int(row["municipality"]))] = Cell(row["value"], row["value"] is None)
+    keys = sorted(
+        {k for k, _ in cells},
+        key=lambda k: (ROW_ORDER.index(k) if k in ROW_ORDER else len(ROW_ORDER), k),
+    )
+    columns = codes if codes else []
+    rows = tuple(
+        (
+            GROUP_LABELS.get(key, key) if spec.row == "youth_group" else key,
+            tuple(cells.get((key, code), Cell(None)) for code in columns),
         )
-        cells: dict[tuple[str, int], Cell] = {}
-        for row in result.rows():
-            key = str(row[spec.row]) if spec.row else "I alt"
-            cells[(key, int(row["municipality"]))] = Cell(row["value"], row["persons"])
-        keys = sorted(
-            {k for k, _ in cells},
-            key=lambda k: (ROW_ORDER.index(k) if k in ROW_ORDER else len(ROW_ORDER), k),
-        )
-        rows = tuple(
-            (
-                GROUP_LABELS.get(key, key) if spec.row == "youth_group" else key,
-                tuple(cells.get((key, code), Cell(None, None)) for code in used),
-            )
-            for key in keys
-        )
-        tables.append(
-            KeyFigureTable(
-                spec.title,
-                result.indicator.unit,
-                period.label(),
-                spec.row_label or "",
-                names[: len(used)],
-                rows,
-                result.source,
-                result.notes,
-            )
-        )
-    return tables
+        for key in keys
+    )
+    periods = {str(r["period"]) for r in table.rows}
+    return KeyFigureTable(
+        spec.title,
+        table.unit,
+        periods.pop() if len(periods) == 1 else "",
+        spec.row_label,
+        tuple(municipality_info(code).name for code in columns) or names,
+        rows,
+        table.source,
+        table.marker,
+        table.notes,
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.ingest.cpr import Pseudonymiser, load_or_create_key
 from ungeindsats.ingest.load import ImportOptions, Progress, no_progress
 from ungeindsats.ingest.sources import import_file
@@ -83,6 +84,7 @@ def run_main_job(
             messages.append(outcome.summary())
         if cache_stale(warehouse):
             messages.append(str(compute(warehouse, progress=progress)))
-        figures = seminar_key_figures(warehouse, kommune, parse_period(month))
+        rule = DisclosureRule(settings.disclosure_min_persons, settings.disclosure_marker)
+        figures = seminar_key_figures(warehouse, rule, kommune, parse_period(month))
         status = warehouse_status(warehouse)
     return MainJobResult(messages, figures, status)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from ungeindsats.classifications import municipality
-from ungeindsats.indicators import Result
+from ungeindsats.published import PublishedTable
 
 FORMATS = ("table", "csv", "json")
 
@@ -52,25 +53,20 @@ def danish_number(value: float | int | None, decimals: int = 1) -> str:
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
 
 
-def _columns(result: Result) -> list[str]:
-    return [c for c in result.table.column_names]
-
-
-def render_result(result: Result, fmt: str) -> str:
-    """The result in ``fmt`` (table, csv or json)."""
+def render_published(table: PublishedTable, fmt: str) -> str:
+    """A published table in ``fmt``: table (Danish, aligned), csv (semicolon, decimal comma) or
+    json. Suppressed cells show the disclosure marker (JSON: null plus the marker)."""
     if fmt not in FORMATS:
         raise ValueError(f"ukendt format '{fmt}'; vælg {', '.join(FORMATS)}")
-    rows = result.rows()
-    columns = _columns(result)
     if fmt == "json":
         return json.dumps(
             {
-                "indicator": result.indicator.name,
-                "label": result.indicator.label,
-                "unit": result.indicator.unit,
-                "source": result.source,
-                "notes": list(result.notes),
-                "rows": rows,
+                "title": table.title,
+                "unit": table.unit,
+                "source": table.source,
+                "notes": list(table.notes),
+                "suppressed_marker": table.marker,
+                "rows": list(table.rows),
             },
             ensure_ascii=False,
             indent=2,
@@ -78,26 +74,40 @@ def render_result(result: Result, fmt: str) -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
+        writer.writerow(table.columns)
+        for row in table.rows:
             writer.writerow(
-                [danish_number(v, 4) if isinstance(v, float) else v for v in row.values()]
+                [_text(row[c], table.marker, 4) if c == "value" else row[c] for c in table.columns]
             )
         return buffer.getvalue()
-    lines = [f"{result.indicator.label} ({result.indicator.unit}) – kilde: {result.source}"]
+    lines = [f"{table.title} ({table.unit}) – kilde: {table.source}"]
     header = [
-        result.indicator.unit.capitalize() if c == "value" else COLUMN_LABELS.get(c, c)
-        for c in columns
+        table.unit.capitalize() if c == "value" else COLUMN_LABELS.get(c, c) for c in table.columns
     ]
     body = []
-    for row in rows:
-        cells = [municipality(int(row["municipality"])).name]
-        for column in columns[1:]:
-            value = row[column]
-            cells.append(danish_number(value) if isinstance(value, (int, float)) else str(value))
+    for row in table.rows:
+        cells = []
+        for column in table.columns:
+            if column == "municipality":
+                cells.append(municipality(int(row[column])).name)
+            elif column == "value":
+                cells.append(_text(row[column], table.marker, 1))
+            else:
+                cells.append(str(row[column]))
         body.append(cells)
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=False)]
     for cells in [header, *body]:
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)))
-    lines.extend(result.notes)
+    if table.suppressed:
+        lines.append(
+            f"{table.marker}: vises ikke, fordi tallet hviler på for få personer "
+            "(eller ville kunne regnes ud af de andre)."
+        )
+    lines.extend(table.notes)
     return "\n".join(lines)
+
+
+def _text(value: Any, marker: str, decimals: int) -> str:
+    if value is None:
+        return marker
+    return danish_number(float(value), decimals)

@@ -444,6 +444,7 @@ def _reference_notes(query: Query, span: DataSpan) -> tuple[str, ...]:
 
 @indicator(
     "time_on_support",
+    partition="duration_band",
     label="Sammenhængende tid på offentlig forsørgelse",
     unit="personer",
     breakdowns=_REFERENCE_BREAKDOWNS,
@@ -562,6 +563,7 @@ def _flow_cells(
 
 @indicator(
     "inflow_origin",
+    partition="origin_group",
     label="Hvor kommer de fra",
     unit="pct.",
     breakdowns=_INFLOW_BREAKDOWNS,
@@ -601,6 +603,7 @@ def inflow_origin(warehouse: Warehouse, query: Query) -> Result:
 
 @indicator(
     "status_after_exit",
+    partition="status",
     label="Status 6 måneder efter afgang",
     unit="pct.",
     breakdowns=_EXIT_BREAKDOWNS,

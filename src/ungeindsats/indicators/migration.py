@@ -160,6 +160,7 @@ def _directions(name: str, query: Query, cells: pa.Table) -> Result:
 
 @indicator(
     "migration",
+    partition="direction",
     label="Til- og fraflytning",
     unit="personer",
     breakdowns=("direction", *MIGRATION_KEYS),
@@ -182,6 +183,7 @@ def migration(warehouse: Warehouse, query: Query) -> Result:
 
 @indicator(
     "inflow_on_benefit",
+    partition="direction",
     label="Tilflyttere, der allerede var på ydelse",
     unit="personer",
     breakdowns=("direction", *INFLOW_KEYS),

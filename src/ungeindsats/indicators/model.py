@@ -70,6 +70,9 @@ class Indicator:
     default_ages: tuple[int, int]
     source: str  # where the definition comes from
     compute: Compute
+    partition: str | None = None
+    """The breakdown whose cells split one whole (shares summing to 100 %, counts to a known
+    total); disclosure control treats each such group as a sum that readers know."""
 
     @property
     def definition(self) -> str:
@@ -98,13 +101,16 @@ def indicator(
     breakdowns: tuple[str, ...],
     source: str,
     default_ages: tuple[int, int] = (18, 29),
+    partition: str | None = None,
 ) -> Callable[[Compute], Compute]:
     """Register ``compute`` as the one definition of the indicator ``name``."""
 
     def register(compute: Compute) -> Compute:
         if name in REGISTRY:
             raise RuntimeError(f"indicator {name} defined twice")
-        REGISTRY[name] = Indicator(name, label, unit, breakdowns, default_ages, source, compute)
+        REGISTRY[name] = Indicator(
+            name, label, unit, breakdowns, default_ages, source, compute, partition
+        )
         return compute
 
     return register

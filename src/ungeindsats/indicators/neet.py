@@ -565,6 +565,7 @@ def neet_characteristics(warehouse: Warehouse, query: Query) -> Result:
 
 @indicator(
     "neet_indicator_count",
+    partition="indicator_count",
     label="Restgruppen efter antal sociale indikatorer",
     unit="pct.",
     breakdowns=(*PERSON_BREAKDOWNS, "group", "indicator_count"),

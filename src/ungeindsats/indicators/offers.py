@@ -341,6 +341,7 @@ def company_based_share(warehouse: Warehouse, query: Query) -> Result:
 
 @indicator(
     "intervention_mix",
+    partition="mix",
     label="Indsatsmix",
     unit="pct.",
     breakdowns=("mix", *SUPPORT_KEYS),

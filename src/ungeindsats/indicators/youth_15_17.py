@@ -41,6 +41,7 @@ _ACTIVITY_ORD = (
 
 @indicator(
     "youth_15_17_activity",
+    partition="activity",
     label="De 15-17-åriges aktivitet",
     unit="pct.",
     breakdowns=("sex", "origin", "district", "activity"),

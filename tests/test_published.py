@@ -1,0 +1,105 @@
+"""Every output passes disclosure control: a walk over every registered output path.
+
+With a threshold no cell can reach, every published number must be suppressed (zeros, which
+identify nobody, excepted); and a PublishedTable cannot be made except by publishing.
+"""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ungeindsats.cli import app
+from ungeindsats.disclosure import DisclosureRule
+from ungeindsats.indicators import COUNTRY, Query, all_indicators
+from ungeindsats.keyfigures import KeyFigureTable
+from ungeindsats.periods import parse_period
+from ungeindsats.published import OUTPUTS, PublishedTable, publish_indicator
+from ungeindsats.settings import Settings
+from ungeindsats.warehouse import Warehouse, open_warehouse
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+UNREACHABLE = DisclosureRule(min_persons=10**9)
+
+
+@pytest.fixture(scope="module")
+def example_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ungeindsats.mainjob import run_main_job
+
+    data = tmp_path_factory.mktemp("published")
+    run_main_job(Settings(data_dir=data), examples=EXAMPLES)
+    return data
+
+
+def _published_values(item: object) -> list[object]:
+    if isinstance(item, PublishedTable):
+        return [row["value"] for row in item.rows]
+    if isinstance(item, KeyFigureTable):
+        return [cell.value for _, cells in item.rows for cell in cells]
+    if isinstance(item, list):
+        return [v for sub in item for v in _published_values(sub)]
+    raise AssertionError(f"unknown output type {type(item).__name__}")
+
+
+def test_the_registry_names_every_output() -> None:
+    assert set(OUTPUTS) == {"indicator", "key_figures"}
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS))
+def test_every_output_suppresses_what_it_must(example_warehouse: Path, name: str) -> None:
+    with open_warehouse(example_warehouse / "warehouse.duckdb") as wh:
+        produced = OUTPUTS[name](wh, UNREACHABLE)
+        values = _published_values(produced)
+        assert values, f"{name} published nothing to check"
+        assert all(v is None or v == 0 for v in values), name
+        # With the ordinary rule the same output does publish numbers.
+        assert any(
+            v not in (None, 0) for v in _published_values(OUTPUTS[name](wh, DisclosureRule()))
+        )
+
+
+def _walk_indicators(wh: Warehouse) -> list[str]:
+    names = []
+    for item in all_indicators():
+        period = "2018" if item.name.startswith("neet") or item.name == "migration" else "2019M02"
+        by = (item.partition,) if item.partition else ()
+        query = Query((791, COUNTRY), (parse_period(period),), by=by)
+        table = publish_indicator(wh, UNREACHABLE, item.name, query)
+        assert all(row["value"] in (None, 0) for row in table.rows), item.name
+        names.append(item.name)
+    return names
+
+
+def test_every_indicator_goes_through_publishing(example_warehouse: Path) -> None:
+    with open_warehouse(example_warehouse / "warehouse.duckdb") as wh:
+        assert len(_walk_indicators(wh)) == len(all_indicators())
+
+
+def test_the_cli_publishes_through_disclosure(
+    example_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNGEINDSATS_DISCLOSURE_MIN_PERSONS", str(10**9))
+    result = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(example_warehouse),
+            "indicator",
+            "fte",
+            "--kommune",
+            "791",
+            "--period",
+            "2019M02",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "municipality;period;value"
+    assert all(line.endswith(";<1000000000") for line in lines[1:])
+
+
+def test_a_published_table_cannot_be_forged() -> None:
+    with pytest.raises(TypeError, match="publish"):
+        PublishedTable("t", "u", ("value",), (), (), "<5", "s", (), 0)
