@@ -94,7 +94,13 @@ _TARGET_GROUPS = {
     "åbenlyse uddannelsesparate": "aabenlyst_uddannelsesparat",
 }
 _KEY_COLUMNS = (
-    "source_table", "municipality", "year", "month", "benefit", "target_group", "age_band"
+    "source_table",
+    "municipality",
+    "year",
+    "month",
+    "benefit",
+    "target_group",
+    "age_band",
 )
 _STAGED = "jobindsats_staged_rows"
 
@@ -497,8 +503,15 @@ def _layout(file: str, part: _Part) -> _Layout:
         raise _fail(file, f"{expected}; fandt: {labels}")
     if Role.PERSONS not in found and Role.FTE not in found:
         raise _fail(file, f"{expected}; fandt ingen af målingerne blandt: {labels}")
-    for role in (Role.AREA, Role.PERIOD, Role.BENEFIT, Role.TARGET_GROUP, Role.AGE, Role.PERSONS,
-                 Role.FTE):
+    for role in (
+        Role.AREA,
+        Role.PERIOD,
+        Role.BENEFIT,
+        Role.TARGET_GROUP,
+        Role.AGE,
+        Role.PERSONS,
+        Role.FTE,
+    ):
         if len(found.get(role, [])) > 1:
             twice = ", ".join(part.columns[i].label for i in found[role])
             raise _fail(file, f"flere kolonner med samme betydning ({role.value}): {twice}")
@@ -577,7 +590,8 @@ def _take_row(
             tally.regions += 1
             return
         raise _RowError(
-            label(layout.area), area,
+            label(layout.area),
+            area,
             "ukendt område: hverken en kommune, 'Hele landet' eller en region",
         )
     year, month = _month(file, values[layout.period], row, label(layout.period))
@@ -593,7 +607,8 @@ def _take_row(
             return
         if folded not in _mapping().groups:
             raise _RowError(
-                label(layout.benefit), group,
+                label(layout.benefit),
+                group,
                 f"ukendt ydelsesgruppe: den står ikke i {TABLES_FILE}",
             )
         benefit = _mapping().groups[folded]
@@ -602,7 +617,8 @@ def _take_row(
             return
     assert benefit is not None  # _part_benefit guarantees a fixed benefit or the column
     target_group = (
-        "" if layout.target_group is None
+        ""
+        if layout.target_group is None
         else _target_group(label(layout.target_group), values[layout.target_group])
     )
     age_band = "" if layout.age is None else _age_band(label(layout.age), values[layout.age])
@@ -615,7 +631,10 @@ def _take_row(
     record = records.get(key)
     if record is None:
         records[key] = _Record(
-            persons, fte, layout.persons is not None, layout.fte is not None,
+            persons,
+            fte,
+            layout.persons is not None,
+            layout.fte is not None,
             row.where or f"linje {row.line}",
         )
         return
@@ -623,7 +642,8 @@ def _take_row(
         record.has_fte and layout.fte is not None
     ):
         raise _RowError(
-            label(layout.area), area,
+            label(layout.area),
+            area,
             f"samme område, måned, ydelse, visitationskategori og alder står to gange "
             f"(første gang {record.where})",
         )
@@ -802,7 +822,8 @@ def _number(column: str, value: object) -> float | None:
         return parse_number(value)
     except ValueError:
         raise _RowError(
-            column, _text(value),
+            column,
+            _text(value),
             "ikke et tal (tal skrives som 1.234 eller 12,5; '..' og '-' betyder ingen værdi)",
         ) from None
 
@@ -866,6 +887,12 @@ def _row_dict(part: _Part, row: _Row) -> dict[str, str]:
     return shown
 
 
-def _fail(file: str, reason: str, *, line: int | None = None, column: str | None = None,
-          value: str | None = None) -> InputError:
+def _fail(
+    file: str,
+    reason: str,
+    *,
+    line: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+) -> InputError:
     return InputError([Problem(file, reason, line=line, column=column, value=value)])

@@ -125,8 +125,7 @@ class ImportOutcome:
         """One Danish sentence about what happened."""
         if self.already_imported:
             return (
-                f"{self.file.name} er allerede indlæst (import {self.import_id}); "
-                "intet er ændret."
+                f"{self.file.name} er allerede indlæst (import {self.import_id}); intet er ændret."
             )
         text = (
             f"{self.file.name}: {self.rows_accepted:,} af {self.rows_in:,} rækker indlæst "
@@ -207,9 +206,20 @@ def run_import(
     rejects.write()
     log.info(
         "import %s: %s %s rows in=%s accepted=%s rejected=%s",
-        import_id, source, path.name, loaded.rows_in, loaded.rows_accepted, rejects.count,
+        import_id,
+        source,
+        path.name,
+        loaded.rows_in,
+        loaded.rows_accepted,
+        rejects.count,
     )
     return ImportOutcome(
-        source, path, import_id, loaded.rows_in, loaded.rows_accepted, rejects.count,
-        already_imported=False, detail=loaded.detail,
+        source,
+        path,
+        import_id,
+        loaded.rows_in,
+        loaded.rows_accepted,
+        rejects.count,
+        already_imported=False,
+        detail=loaded.detail,
     )
