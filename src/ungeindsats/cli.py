@@ -125,6 +125,7 @@ def _options(rejects: Path | None, progress: Callable[[int, int | None], None]) 
         progress=progress,
         user=config.user,
         chunk_rows=config.import_chunk_rows,
+        drop_attributes=frozenset(config.drop_person_attributes),
     )
 
 

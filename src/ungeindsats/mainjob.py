@@ -76,6 +76,7 @@ def run_main_job(
         progress=progress,
         user=settings.user,
         chunk_rows=settings.import_chunk_rows,
+        drop_attributes=frozenset(settings.drop_person_attributes),
     )
     messages = []
     with open_warehouse(settings.warehouse_file) as warehouse:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,6 +18,19 @@ from pydantic_settings import (
 )
 
 CONFIG_FILE_ENV = "UNGEINDSATS_CONFIG"
+DROPPABLE_ATTRIBUTES = frozenset(
+    {
+        "origin",
+        "origin_region",
+        "parents_education",
+        "crime",
+        "mental_illness",
+        "social_measure",
+        "abuse",
+        "district",
+    }
+)
+"""Person attributes an installation may choose not to keep (docs/privacy.md)."""
 
 
 class Settings(BaseSettings):
@@ -59,6 +72,12 @@ class Settings(BaseSettings):
     disclosure_marker: str = Field(
         "", description="Shown instead of a suppressed value; empty means '<N'."
     )
+    drop_person_attributes: list[str] = Field(
+        default_factory=list,
+        description="Optional personal attributes not to keep at import: any of "
+        "origin, origin_region, parents_education, crime, mental_illness, social_measure, "
+        "abuse, district.",
+    )
     demo_scale: float = Field(
         1.0, description="Size of the generated demo data (1.0 = the whole country)."
     )
@@ -82,6 +101,17 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
         )
+
+    @field_validator("drop_person_attributes")
+    @classmethod
+    def _known_attributes(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - DROPPABLE_ATTRIBUTES)
+        if unknown:
+            raise ValueError(
+                f"kan ikke udelade {', '.join(unknown)}; mulige: "
+                f"{', '.join(sorted(DROPPABLE_ATTRIBUTES))}"
+            )
+        return value
 
     @property
     def warehouse_file(self) -> Path:

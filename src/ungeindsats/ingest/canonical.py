@@ -741,7 +741,12 @@ def _masked(cells: dict[str, Any], key: str | None) -> dict[str, str]:
 
 
 def _write(ctx: ImportContext, spec: TableSpec, rows: pa.Table) -> int:
-    """Delete the rows the delivery replaces, insert its rows; the number deleted."""
+    """Delete the rows the delivery replaces, insert its rows; the number deleted.
+
+    Optional personal attributes the installation does not keep are dropped here, so they
+    never reach the warehouse (they are then unknown, NULL)."""
+    dropped = [c for c in rows.column_names if c in ctx.drop_attributes]
+    rows = rows.drop_columns(dropped)
     names = ", ".join(rows.column_names)  # from our specs, never from the file
     match = " AND ".join(f"n.{k} = {spec.table}.{k}" for k in spec.replace_key)
     with _registered(ctx.con, _ROWS_VIEW, rows):

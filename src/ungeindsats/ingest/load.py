@@ -88,6 +88,7 @@ class ImportContext:
     pseudonymiser: Pseudonymiser | None
     progress: Progress = no_progress
     chunk_rows: int = 100_000
+    drop_attributes: frozenset[str] = frozenset()
 
     @property
     def file(self) -> str:
@@ -156,6 +157,8 @@ class ImportOptions:
     progress: Progress = no_progress
     user: str | None = None
     chunk_rows: int = 100_000
+    drop_attributes: frozenset[str] = frozenset()
+    """Optional personal attributes not to keep (setting ``drop_person_attributes``)."""
 
 
 def run_import(
@@ -185,6 +188,7 @@ def run_import(
             options.pseudonymiser,
             options.progress,
             chunk_rows=options.chunk_rows,
+            drop_attributes=options.drop_attributes,
         )
         loaded = load(ctx)
         rejects.raise_if_not_tolerated()
