@@ -38,6 +38,8 @@ import_app = typer.Typer(help="Indlæs en fil i lageret.", no_args_is_help=True)
 fetch_app = typer.Typer(help="Hent data fra et API til en fil.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(fetch_app, name="fetch")
+demo_app = typer.Typer(help="Syntetiske demodata for hele landet.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
 
 out = Console()
 err = Console(stderr=True)
@@ -417,3 +419,33 @@ def compute_command() -> None:
     ):
         summary = _guard(lambda: compute(wh, progress=progress))
     out.print(str(summary), highlight=False)
+
+
+@demo_app.command("generate")
+def demo_generate_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="Mappen filerne skrives i.")],
+    scale: Annotated[float, typer.Option("--scale", help="1.0 = hele landet; 0.05 = lille.")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Tilfældighedsfrø.")] = 2019,
+    years: Annotated[str, typer.Option("--years", help="År, fx 2012:2019.")] = "2012:2019",
+) -> None:
+    """Dan demodata i de rigtige inputformater (DREAM, FOLK1A, Jobindsats, kanoniske filer)."""
+    from ungeindsats.demo import generate_demo
+
+    first, _, last = years.partition(":")
+    with _progress("Demodata") as progress:
+        manifest = _guard(
+            lambda: generate_demo(
+                out_dir,
+                scale=scale,
+                seed=seed,
+                years=(int(first), int(last or first)),
+                progress=progress,
+            )
+        )
+    for file in manifest.files:
+        out.print(f"{file.kind:<14} {file.path}  ({_dk(file.rows)} rækker)", highlight=False)
+    out.print(
+        f"{_dk(manifest.persons)} personer på {manifest.seconds:.0f} s. Indlæs i rækkefølgen "
+        f"ovenfor (se {out_dir / 'manifest.json'}), eller kør 'ungeindsats run'.",
+        highlight=False,
+    )
