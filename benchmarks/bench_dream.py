@@ -239,6 +239,7 @@ def run(persons: int, workdir: Path, include_baseline: bool, repeat: int) -> dic
     ours_full, ours_mid = by_name["ours_csv_full"], by_name["ours_csv_mid"]
     summary: dict[str, object] = {
         "full_wall_s": ours_full.wall_s,
+        "full_best_wall_s": min(ours_full.walls_s or [ours_full.wall_s]),
         "full_peak_rss_mb": ours_full.peak_rss_mb,
         "full_meets_time_target": ours_full.wall_s <= TARGET_SECONDS,
         "full_meets_memory_target": ours_full.peak_rss_mb <= TARGET_MEMORY_MB,
@@ -251,6 +252,9 @@ def run(persons: int, workdir: Path, include_baseline: bool, repeat: int) -> dic
         baseline = by_name["baseline_duckdb_unpivot"]
         ratio = baseline.wall_s / ours_mid.wall_s
         summary["speed_ratio_vs_baseline"] = ratio
+        summary["speed_ratio_best_of_runs"] = min(baseline.walls_s or [baseline.wall_s]) / min(
+            ours_mid.walls_s or [ours_mid.wall_s]
+        )
         summary["meets_ratio_target"] = ratio >= TARGET_RATIO
         summary["same_spell_count_as_baseline"] = baseline.spells == ours_mid.spells
     return {

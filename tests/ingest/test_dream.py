@@ -54,8 +54,10 @@ def spell(pnr: str, code: int, first: str, last: str) -> tuple[int, int, int, in
     return (pid(pnr), code, week(first), week(last))
 
 
-def options(**kwargs: object) -> ImportOptions:
-    return ImportOptions(pseudonymiser=PSEUDONYMS, user="test", **kwargs)  # type: ignore[arg-type]
+def options(chunk_rows: int = 100_000, rejects_path: Path | None = None) -> ImportOptions:
+    return ImportOptions(
+        pseudonymiser=PSEUDONYMS, user="test", chunk_rows=chunk_rows, rejects_path=rejects_path
+    )
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -487,3 +489,14 @@ def test_find_runs_on_columns() -> None:
             strict=True)
     )
     assert found == [(0, 5, 0, 1), (0, 5, 3, 3), (0, 7, 4, 4), (1, 6, 1, 3), (1, 6, 4, 4)]
+
+
+def test_codes_beyond_16_bits(tmp_path: Path) -> None:
+    """A mapping with a code above 32767 switches the week columns to 32-bit integers."""
+    codes = write(tmp_path / "koder.csv", CODES + "40000,,,other\n")
+    file = write(tmp_path / "dream.csv", f"PNR,y_1201,y_1202,y_1203\n{ANNA},40000,40000,111\n")
+    wh = open_warehouse(None)
+    import_dream(wh, file, codes, options())
+    assert spells(wh) == sorted(
+        [spell(ANNA, 40000, "2012U01", "2012U02"), spell(ANNA, 111, "2012U03", "2012U03")]
+    )

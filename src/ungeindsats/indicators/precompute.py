@@ -20,10 +20,12 @@ import it was built from (``derived_meta``). A failure midway leaves the previou
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -41,16 +43,14 @@ from ungeindsats.warehouse import Warehouse
 
 Progress = Callable[[int, int | None], None]
 
-CACHED_BREAKDOWNS: list[str] = [
-    "youth_group",
-    "target_group",
-    "benefit",
-    "age_band",
-    "sex",
-    "origin",
-]
-"""Breakdowns the layer holds (each alone, beside the total). District is left out: it is
-municipality-specific and multiplies the rows; ask the indicator itself for it."""
+CACHED_BREAKDOWNS: list[str] = ["youth_group", "benefit", "age_band", "sex"]
+"""Breakdowns the layer holds (each alone, beside the total): the dashboard's. Each one costs a
+pass of every indicator, so target group, origin and district (municipality-specific, many cells)
+are left to the indicators themselves (``ungeindsats indicator --by``)."""
+
+COMPUTE_MEMORY_LIMIT = "4GB"
+"""DuckDB's memory limit while computing (the issue allows 6 GB in all; DuckDB spills the rest
+to disk). Without it DuckDB takes up to 80 % of the machine's memory."""
 
 CACHE_TABLE = "indicator_cache"
 COVERAGE_TABLE = "indicator_cache_coverage"
@@ -84,6 +84,16 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class JobTime:
+    """How long one indicator × breakdown took, and the rows it gave the layer."""
+
+    indicator: str
+    breakdown: str  # '' for the total
+    seconds: float
+    rows: int
+
+
+@dataclass(frozen=True)
 class ComputeSummary:
     """What ``compute`` built."""
 
@@ -96,6 +106,7 @@ class ComputeSummary:
     import_id: int
     seconds: float
     skipped: tuple[Skipped, ...] = field(default=())
+    times: tuple[JobTime, ...] = field(default=())
 
     def __str__(self) -> str:
         if self.first_period is None:
@@ -104,7 +115,7 @@ class ComputeSummary:
         seconds = f"{self.seconds:.1f}".replace(".", ",")
         lines = [
             f"Nøgletalslaget er beregnet: {len(self.indicators)} nøgletal, "
-            f"{self.municipalities} kommuner inkl. hele landet, "
+            f"{self.municipalities - 1} kommuner og hele landet, "
             f"{self.first_period}-{self.last_period}, {rows} rækker på {seconds} s "
             f"(data til og med indlæsning {self.import_id})."
         ]
@@ -165,7 +176,7 @@ def _cache_rows(table: pa.Table, job: _Job) -> pa.Table:
             return table[name].cast(kind)
         return pa.nulls(n, kind)
 
-    cell = column(job.breakdown, pa.string()) if job.breakdown else pa.array([""] * n)
+    cell = column(job.breakdown, pa.string()) if job.breakdown else pa.array([""] * n, pa.string())
     return pa.table(
         {
             "indicator": pa.array([job.indicator.name] * n, pa.string()),
@@ -198,35 +209,18 @@ def compute(
     """
     started = time.perf_counter()
     chosen = all_indicators() if indicators is None else [get_indicator(n) for n in indicators]
-    report = progress or (lambda done, total: None)
-    rebuilt = facts_stale(warehouse)
-    ensure_facts(warehouse)
-    con = warehouse.con
-    [(import_id,)] = con.execute(
-        "SELECT last_import_id FROM derived_meta WHERE name = 'facts'"
-    ).fetchall()
-    months = _months(warehouse)
-    municipalities = _municipalities(warehouse)
-    jobs = _jobs(chosen, CACHED_BREAKDOWNS if breakdowns is None else breakdowns)
-    total = len(jobs) + 1
-    report(0, total)
-
-    con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
-    con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
-    con.execute(f"CREATE TABLE {_BUILD_TABLE} ({_CACHE_COLUMNS})")
-    con.execute(f"CREATE TABLE {_BUILD_COVERAGE} ({_COVERAGE_COLUMNS})")
-    skipped: list[Skipped] = []
-    try:
-        for done, job in enumerate(jobs, start=1):
-            skip = _run_job(warehouse, job, municipalities, months)
-            if skip is not None:
-                skipped.append(skip)
-            report(done, total)
-        rows = _swap(warehouse, int(import_id))
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
-        con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
-    report(total, total)
+    with _memory_limit(warehouse, COMPUTE_MEMORY_LIMIT):
+        rebuilt = facts_stale(warehouse)
+        ensure_facts(warehouse)
+        [(import_id,)] = warehouse.con.execute(
+            "SELECT last_import_id FROM derived_meta WHERE name = 'facts'"
+        ).fetchall()
+        months = _months(warehouse)
+        municipalities = _municipalities(warehouse)
+        jobs = _jobs(chosen, CACHED_BREAKDOWNS if breakdowns is None else breakdowns)
+        times, skipped, rows = _build(
+            warehouse, jobs, municipalities, months, int(import_id), progress or _no_progress
+        )
     return ComputeSummary(
         indicators=tuple(i.name for i in chosen),
         municipalities=len(municipalities),
@@ -237,17 +231,76 @@ def compute(
         import_id=int(import_id),
         seconds=time.perf_counter() - started,
         skipped=tuple(skipped),
+        times=tuple(times),
     )
+
+
+def _no_progress(done: int, total: int | None) -> None:
+    """The default: report nothing."""
+
+
+@contextmanager
+def _memory_limit(warehouse: Warehouse, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit lowered for the duration (it spills to disk beyond it)."""
+    con = warehouse.con
+    setting = "SELECT current_setting('memory_limit')"
+    [(before,)] = con.execute(setting).fetchall()
+    con.execute("RESET memory_limit")
+    # DuckDB shows the limit rounded (18.7 GiB): restore the default exactly when it was that.
+    was_default = con.execute(setting).fetchall() == [(before,)]
+    # SET takes no bound parameters; both values are our own (a constant and DuckDB's own).
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit" if was_default else f"SET memory_limit = '{before}'")
+
+
+def _build(
+    warehouse: Warehouse,
+    jobs: list[_Job],
+    municipalities: tuple[int, ...],
+    months: list[Period],
+    import_id: int,
+    report: Progress,
+) -> tuple[list[JobTime], list[Skipped], int]:
+    """Run the jobs into build tables and swap them in; the build tables never outlive it."""
+    con = warehouse.con
+    total = len(jobs) + 1
+    report(0, total)
+    con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
+    con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
+    con.execute(f"CREATE TABLE {_BUILD_TABLE} ({_CACHE_COLUMNS})")
+    con.execute(f"CREATE TABLE {_BUILD_COVERAGE} ({_COVERAGE_COLUMNS})")
+    times: list[JobTime] = []
+    skipped: list[Skipped] = []
+    try:
+        for done, job in enumerate(jobs, start=1):
+            job_started = time.perf_counter()
+            outcome = _run_job(warehouse, job, municipalities, months)
+            if isinstance(outcome, Skipped):
+                skipped.append(outcome)
+            rows = outcome if isinstance(outcome, int) else 0
+            seconds = time.perf_counter() - job_started
+            times.append(JobTime(job.indicator.name, job.breakdown, seconds, rows))
+            report(done, total)
+        cache_rows = _swap(warehouse, import_id)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
+        con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
+    report(total, total)
+    return times, skipped, cache_rows
 
 
 def _run_job(
     warehouse: Warehouse, job: _Job, municipalities: tuple[int, ...], months: list[Period]
-) -> Skipped | None:
-    """Compute one indicator × breakdown for everything at once into the build table."""
+) -> Skipped | int:
+    """Compute one indicator × breakdown for everything at once into the build table; the
+    number of rows, or why it was skipped."""
     con = warehouse.con
     name, breakdown = job.indicator.name, job.breakdown
     if not months:
-        return None
+        return 0
     query = Query(municipalities, tuple(months), by=(breakdown,) if breakdown else ())
     try:
         result = job.indicator(warehouse, query)
@@ -267,7 +320,7 @@ def _run_job(
         f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, ?, ?, ?, NULL)",
         [name, breakdown, months[0].label(), months[-1].label(), rows.num_rows],
     ).fetchall()
-    return None
+    return int(rows.num_rows)
 
 
 def _swap(warehouse: Warehouse, import_id: int) -> int:
@@ -295,19 +348,22 @@ def cache_stale(warehouse: Warehouse) -> bool:
 
 
 def _stale_reason(warehouse: Warehouse) -> str | None:
-    tables = set(warehouse.table_names())
-    if not {"derived_meta", CACHE_TABLE, COVERAGE_TABLE} <= tables:
-        return f"Nøgletalslaget er ikke beregnet endnu: {_RUN_COMPUTE}."
-    rows = warehouse.con.execute(
-        "SELECT c.last_import_id, c.built_at, f.built_at, "
-        "(SELECT coalesce(max(import_id), 0) FROM import_log) "
-        "FROM derived_meta AS c LEFT JOIN derived_meta AS f ON f.name = 'facts' "
-        "WHERE c.name = ?",
-        [_META_NAME],
-    ).fetchall()
+    missing = f"Nøgletalslaget er ikke beregnet endnu: {_RUN_COMPUTE}."
+    try:
+        # One small query (the dashboard asks before every read); information_schema is slower.
+        rows = warehouse.con.execute(
+            "SELECT c.last_import_id, c.built_at, f.built_at, "
+            "(SELECT coalesce(max(import_id), 0) FROM import_log), "
+            f"(SELECT count(*) FROM {COVERAGE_TABLE}) "
+            "FROM derived_meta AS c LEFT JOIN derived_meta AS f ON f.name = 'facts' "
+            "WHERE c.name = ?",
+            [_META_NAME],
+        ).fetchall()
+    except duckdb.CatalogException:
+        return missing
     if not rows:
-        return f"Nøgletalslaget er ikke beregnet endnu: {_RUN_COMPUTE}."
-    built_from, built_at, facts_at, newest = rows[0]
+        return missing
+    built_from, built_at, facts_at, newest, _ = rows[0]
     if int(built_from) < int(newest):
         return (
             "Nøgletalslaget er forældet: der er indlæst data, efter det blev beregnet "

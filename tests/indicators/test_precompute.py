@@ -1,0 +1,249 @@
+"""The precomputed layer on the hand-made February 2019 (conftest.py's ``feb_2019``)."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from ungeindsats.indicators import IndicatorError, Query, Result, all_indicators, get_indicator
+from ungeindsats.indicators.model import REGISTRY, indicator
+from ungeindsats.indicators.precompute import (
+    CACHE_TABLE,
+    CacheError,
+    cache_stale,
+    compute,
+    read_cached,
+)
+from ungeindsats.periods import parse_period
+from ungeindsats.warehouse import Warehouse, open_warehouse
+
+from .conftest import week
+
+SUPPORT = ("fte", "persons", "average_duration", "population_share", "per_1000")
+
+
+def _cache(wh: Warehouse) -> list[tuple[object, ...]]:
+    return wh.con.execute(f"SELECT * FROM {CACHE_TABLE} ORDER BY ALL").fetchall()
+
+
+def _values(rows: list[dict[str, object]], key: str | None = None) -> dict[object, object]:
+    return {(r[key] if key else None): (r["value"], r["persons"]) for r in rows}
+
+
+def _new_import(wh: Warehouse) -> None:
+    """Import 2: A gets A-dagpenge (111, youth group 1) in 2019U09, whose Thursday is 28 Feb."""
+    wh.con.execute(
+        "INSERT INTO import_log VALUES (2, 'test', 'ny', 'y', 0, 0, 0, now(), now(), 't', '')"
+    )
+    wh.con.execute(
+        "INSERT INTO status_spell VALUES (1, 111, ?, ?, 2)", [week(2019, 9), week(2019, 9)]
+    )
+
+
+def test_the_layer_holds_the_indicators_own_values(feb_2019: Warehouse) -> None:
+    """Feb 2019, ages 18-29 (test_support.py works these out): Viborg by youth group 1: B 2 weeks
+    → 0.5; 2: A 3 + D 2 = 5 weeks → 1.25; 3: C 3 weeks → 0.75; in total 10 weeks / 4 = 2.5 fte,
+    4 persons. The country: 12 weeks → 3.0 fte, 4 persons. København has no one in January (D
+    moved there in U08), so the layer holds no row for it: no persons, not a missing figure.
+    The fixture's population of København has women only, so the share and the rate per 1,000
+    by sex cannot be computed for D (a man): those two are skipped."""
+    limit = "SELECT current_setting('memory_limit')"
+    before = feb_2019.con.execute(limit).fetchall()
+    summary = compute(feb_2019, indicators=SUPPORT)
+    assert feb_2019.con.execute(limit).fetchall() == before  # lowered only while computing
+    assert not cache_stale(feb_2019)
+    assert summary.municipalities == 3  # Hele landet, København, Viborg
+    assert (summary.first_period, summary.last_period) == ("2019M01", "2019M03")
+    assert summary.facts_rebuilt and summary.import_id == 1
+    assert [(s.indicator, s.breakdown) for s in summary.skipped] == [
+        ("population_share", "sex"),
+        ("per_1000", "sex"),
+    ]
+    assert str(summary).startswith(
+        "Nøgletalslaget er beregnet: 5 nøgletal, 2 kommuner og hele landet, 2019M01-2019M03, "
+    )
+
+    by_group = read_cached(feb_2019, "fte", 791, "2019M02", "youth_group")
+    assert _values(by_group, "youth_group") == {"1": (0.5, 1), "2": (1.25, 2), "3": (0.75, 1)}
+    assert by_group[0] == {
+        "municipality": 791,
+        "period": "2019M02",
+        "youth_group": "1",
+        "value": 0.5,
+        "persons": 1,
+        "numerator": None,
+        "denominator": None,
+    }
+    assert _values(read_cached(feb_2019, "fte", 791, "2019M02")) == {None: (2.5, 4)}
+    assert _values(read_cached(feb_2019, "fte", 0, parse_period("2019M02"))) == {None: (3.0, 4)}
+    assert read_cached(feb_2019, "fte", 101, "2019M01") == []
+
+
+def test_every_cached_cell_equals_the_indicator_asked_directly(feb_2019: Warehouse) -> None:
+    """Not only the hand-worked cells: for a count, a duration and a rate, in total and by two
+    breakdowns, for every area × month the layer holds exactly what the indicator answers for
+    that one cell. The rate by sex is skipped for everyone, since one area's population is
+    missing: the layer is computed for all areas at once."""
+    compute(feb_2019, indicators=SUPPORT)
+    for name in ("fte", "average_duration", "per_1000"):
+        for by in ("", "youth_group", "sex"):
+            for area in (0, 101, 791):
+                for month in ("2019M01", "2019M02", "2019M03"):
+                    if by == "sex" and name in ("population_share", "per_1000"):
+                        # Skipped as a whole: København's FOLK1A has no men (see above).
+                        with pytest.raises(CacheError, match="befolkningstal mangler"):
+                            read_cached(feb_2019, name, area, month, by)
+                        continue
+                    query = Query((area,), (parse_period(month),), by=(by,) if by else ())
+                    direct = get_indicator(name)(feb_2019, query).rows()
+                    cached = read_cached(feb_2019, name, area, month, by or None)
+                    assert _values(cached, by or None) == _values(direct, by or None), (
+                        name,
+                        by,
+                        area,
+                        month,
+                    )
+
+
+def test_a_new_import_makes_the_layer_stale_until_recomputed(feb_2019: Warehouse) -> None:
+    """After import 2 (A on A-dagpenge in U09) Viborg's February has 11 weeks → 2.75 fte, youth
+    group 1 has B 2 + A 1 = 3 weeks → 0.75 with 2 persons. The layer says it is stale and refuses
+    to answer until ``compute`` has run again."""
+    compute(feb_2019, indicators=SUPPORT)
+    _new_import(feb_2019)
+    assert cache_stale(feb_2019)
+    with pytest.raises(CacheError, match=r"forældet.*ungeindsats compute"):
+        read_cached(feb_2019, "fte", 791, "2019M02")
+
+    summary = compute(feb_2019, indicators=SUPPORT)
+    assert summary.facts_rebuilt and summary.import_id == 2
+    assert not cache_stale(feb_2019)
+    assert _values(read_cached(feb_2019, "fte", 791, "2019M02")) == {None: (2.75, 4)}
+    by_group = read_cached(feb_2019, "fte", 791, "2019M02", "youth_group")
+    assert _values(by_group, "youth_group")["1"] == (0.75, 2)
+
+
+def test_rebuilt_facts_make_the_layer_stale(feb_2019: Warehouse) -> None:
+    """Facts rebuilt after the layer (e.g. with another youth-group mapping) outdate it too."""
+    from ungeindsats.indicators.facts import build_facts
+
+    compute(feb_2019, indicators=("fte",))
+    build_facts(feb_2019)
+    assert cache_stale(feb_2019)
+    with pytest.raises(CacheError, match="faktatabellerne er genopbygget"):
+        read_cached(feb_2019, "fte", 791, "2019M02")
+
+
+def test_an_interrupted_compute_leaves_the_old_layer_intact(feb_2019: Warehouse) -> None:
+    """Ctrl-C after three of the jobs (fte in total and by two breakdowns are in the build table
+    by then): the previous layer, its coverage and its import stamp are untouched, and no build
+    table is left behind."""
+    compute(feb_2019, indicators=SUPPORT)
+    before = _cache(feb_2019)
+    _new_import(feb_2019)
+
+    def interrupt(done: int, total: int | None) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        compute(feb_2019, indicators=SUPPORT, progress=interrupt)
+    assert _cache(feb_2019) == before
+    assert cache_stale(feb_2019)  # still the layer of import 1
+    assert not [t for t in feb_2019.table_names() if t.endswith("_build")]
+
+
+@pytest.fixture
+def broken_indicator() -> Iterator[str]:
+    """An indicator that fails the way a bug does (not an IndicatorError), registered for one
+    test only."""
+    name = "test_broken"
+
+    @indicator(name, label="Fejler", unit="stk.", breakdowns=("sex",), source="test")
+    def broken(warehouse: Warehouse, query: Query) -> Result:
+        """Fejler altid."""
+        if query.by:
+            raise RuntimeError("a bug")
+        return get_indicator("fte")(warehouse, query)
+
+    try:
+        yield name
+    finally:
+        del REGISTRY[name]
+
+
+def test_a_failing_indicator_leaves_the_old_layer_intact(
+    feb_2019: Warehouse, broken_indicator: str
+) -> None:
+    """fte is computed first, then the broken indicator's total, then its breakdown fails."""
+    compute(feb_2019, indicators=SUPPORT)
+    before = _cache(feb_2019)
+    with pytest.raises(RuntimeError, match="a bug"):
+        compute(feb_2019, indicators=("fte", broken_indicator))
+    assert _cache(feb_2019) == before
+    assert not cache_stale(feb_2019)
+    assert _values(read_cached(feb_2019, "fte", 791, "2019M02")) == {None: (2.5, 4)}
+
+
+def test_an_unknown_indicator_is_refused_before_any_work(feb_2019: Warehouse) -> None:
+    compute(feb_2019, indicators=("fte",))
+    before = _cache(feb_2019)
+    with pytest.raises(IndicatorError, match="ukendt nøgletal 'nope'"):
+        compute(feb_2019, indicators=("fte", "nope"))
+    assert _cache(feb_2019) == before
+
+
+def test_what_an_indicator_cannot_compute_is_skipped_and_said(feb_2019: Warehouse) -> None:
+    """Without FOLK1A the rate per 1,000 cannot be computed: it is skipped with the indicator's
+    own reason, and the layer says so when asked for it. (Persons: A and C women, B and D men.)"""
+    feb_2019.con.execute("DELETE FROM population")
+    summary = compute(feb_2019, indicators=("fte", "per_1000"), breakdowns=("sex",))
+    assert [(s.indicator, s.breakdown) for s in summary.skipped] == [
+        ("per_1000", ""),
+        ("per_1000", "sex"),
+    ]
+    assert "Sprunget over: per_1000 opdelt på sex: befolkningstal mangler" in str(summary)
+    with pytest.raises(CacheError, match="per_1000 er ikke i nøgletalslaget: befolkningstal"):
+        read_cached(feb_2019, "per_1000", 791, "2019M02")
+    # fte by sex is still there: Viborg in February, women A 3 + C 3 weeks, men B 2 + D 2.
+    assert _values(read_cached(feb_2019, "fte", 791, "2019M02", "sex"), "sex") == {
+        "K": (1.5, 2),
+        "M": (1.0, 2),
+    }
+
+
+def test_an_empty_warehouse_gives_an_empty_layer() -> None:
+    with open_warehouse(None) as wh:
+        summary = compute(wh, indicators=("fte",))
+        assert str(summary) == "Nøgletalslaget er tomt: lageret har ingen forløb endnu."
+        assert not cache_stale(wh)
+        with pytest.raises(CacheError, match="fte er ikke i nøgletalslaget"):
+            read_cached(wh, "fte", 791, "2019M02")
+
+
+def test_questions_the_layer_cannot_answer_are_explained(feb_2019: Warehouse) -> None:
+    with pytest.raises(CacheError, match=r"ikke beregnet endnu.*ungeindsats compute"):
+        read_cached(feb_2019, "fte", 791, "2019M02")
+    compute(feb_2019, indicators=("fte",), breakdowns=("youth_group",))
+    with pytest.raises(CacheError, match="holder måneder"):
+        read_cached(feb_2019, "fte", 791, "2019K1")
+    with pytest.raises(CacheError, match="opdelt på district er ikke i nøgletalslaget"):
+        read_cached(feb_2019, "fte", 791, "2019M02", "district")
+    with pytest.raises(CacheError, match="persons er ikke i nøgletalslaget"):
+        read_cached(feb_2019, "persons", 791, "2019M02")
+    with pytest.raises(CacheError, match="2019M01-2019M03, ikke for 2019M04"):
+        read_cached(feb_2019, "fte", 791, "2019M04")
+    with pytest.raises(CacheError, match="ikke en periode"):
+        read_cached(feb_2019, "fte", 791, "februar")
+
+
+def test_every_registered_indicator_goes_into_the_layer_or_says_why(feb_2019: Warehouse) -> None:
+    """The whole registry runs against the small warehouse: each indicator × breakdown is either
+    in the layer or skipped with a reason; none breaks the build."""
+    summary = compute(feb_2019)
+    names = {i.name for i in all_indicators()}
+    assert set(summary.indicators) == names
+    held = feb_2019.con.execute(
+        "SELECT DISTINCT indicator FROM indicator_cache_coverage WHERE skipped_reason IS NULL"
+    ).fetchall()
+    assert {"fte", "persons", "per_1000"} <= {r[0] for r in held}
+    assert all(s.reason for s in summary.skipped)
