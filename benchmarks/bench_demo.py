@@ -83,12 +83,9 @@ def _generate(out: Path, scale: float, seed: int) -> dict[str, float]:
 def _calibrate(out: Path, scale: float, report: Path) -> dict[str, object]:
     from ungeindsats.demo import read_manifest
     from ungeindsats.demo.calibration import measure, render_markdown
-    from ungeindsats.ingest.canonical import import_canonical
     from ungeindsats.ingest.cpr import Pseudonymiser
-    from ungeindsats.ingest.dream import import_dream
-    from ungeindsats.ingest.jobindsats import import_jobindsats
     from ungeindsats.ingest.load import ImportOptions
-    from ungeindsats.ingest.population import import_population
+    from ungeindsats.ingest.sources import import_file
     from ungeindsats.warehouse import open_warehouse
 
     manifest = read_manifest(out)
@@ -99,15 +96,7 @@ def _calibrate(out: Path, scale: float, report: Path) -> dict[str, object]:
     started = time.perf_counter()
     for file in manifest.files:
         began = time.perf_counter()
-        if file.kind == "dream":
-            assert file.codes is not None
-            outcome = import_dream(warehouse, file.path, file.codes, options)
-        elif file.kind == "population":
-            outcome = import_population(warehouse, file.path, options)
-        elif file.kind == "jobindsats":
-            outcome = import_jobindsats(warehouse, file.path, options)
-        else:
-            outcome = import_canonical(warehouse, file.kind, file.path, options)
+        outcome = import_file(warehouse, file.kind, file.path, options, codes=file.codes)
         rejected += outcome.rows_rejected
         timings[file.kind] = timings.get(file.kind, 0.0) + time.perf_counter() - began
     imported = time.perf_counter() - started

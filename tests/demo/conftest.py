@@ -9,12 +9,9 @@ from dataclasses import dataclass
 import pytest
 
 from ungeindsats.demo import DemoManifest, generate_demo
-from ungeindsats.ingest.canonical import import_canonical
 from ungeindsats.ingest.cpr import Pseudonymiser
-from ungeindsats.ingest.dream import import_dream
-from ungeindsats.ingest.jobindsats import import_jobindsats
 from ungeindsats.ingest.load import ImportOptions, ImportOutcome
-from ungeindsats.ingest.population import import_population
+from ungeindsats.ingest.sources import import_file
 from ungeindsats.warehouse import Warehouse, open_warehouse
 
 SMALL_SCALE = 0.05
@@ -24,18 +21,10 @@ SMALL_SCALE = 0.05
 def import_demo(warehouse: Warehouse, manifest: DemoManifest) -> list[ImportOutcome]:
     """Import every file of the manifest, in its order, with the real importers."""
     options = ImportOptions(pseudonymiser=Pseudonymiser(bytes(32)), user="test")
-    outcomes = []
-    for file in manifest.files:
-        if file.kind == "dream":
-            assert file.codes is not None
-            outcomes.append(import_dream(warehouse, file.path, file.codes, options))
-        elif file.kind == "population":
-            outcomes.append(import_population(warehouse, file.path, options))
-        elif file.kind == "jobindsats":
-            outcomes.append(import_jobindsats(warehouse, file.path, options))
-        else:
-            outcomes.append(import_canonical(warehouse, file.kind, file.path, options))
-    return outcomes
+    return [
+        import_file(warehouse, file.kind, file.path, options, codes=file.codes)
+        for file in manifest.files
+    ]
 
 
 @dataclass(frozen=True)
