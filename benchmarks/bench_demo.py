@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.memory import own_hwm_kb, tree_rss_kb
+
 TARGET_SECONDS = 90.0
 TARGET_MEMORY_MB = 4 * 1024
 KEY = bytes(range(32))  # a fixed benchmark key, never a real one
@@ -39,28 +41,9 @@ def _child(out: Path, scale: float, seed: int) -> None:
     started = time.perf_counter()
     manifest = generate_demo(out, scale=scale, seed=seed)
     wall = time.perf_counter() - started
-    hwm = 0
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            hwm = int(line.split()[1])
-    print(json.dumps({"wall_s": wall, "persons": manifest.persons, "hwm_kb": hwm}))
+    print(json.dumps({"wall_s": wall, "persons": manifest.persons, "hwm_kb": own_hwm_kb()}))
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants now, in KB (0 once it is gone)."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-        todo.extend(int(child) for child in children)
-    return total
 
 
 def _generate(out: Path, scale: float, seed: int) -> dict[str, float]:
@@ -70,7 +53,7 @@ def _generate(out: Path, scale: float, seed: int) -> dict[str, float]:
         process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
         peak_kb = 0
         while process.poll() is None:
-            peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
             time.sleep(0.05)
         if process.returncode != 0:
             sys.exit(f"the demo generation failed (exit {process.returncode})")

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks import dream_data
+from benchmarks.memory import own_hwm_kb, tree_rss_kb
 
 TARGET_SECONDS = 30.0
 TARGET_MEMORY_MB = 3 * 1024
@@ -94,16 +95,10 @@ def _child_ours(file: Path, codes: Path, warehouse: Path) -> dict[str, object]:
     wall = time.perf_counter() - started
     [(spells,)] = wh.con.execute("SELECT count(*) FROM status_spell").fetchall()
     wh.close()
-    return {"wall_s": wall, "spells": spells, "hwm_kb": _own_hwm_kb(),
+    return {"wall_s": wall, "spells": spells, "hwm_kb": own_hwm_kb(),
             "rows": outcome.rows_accepted}
 
 
-def _own_hwm_kb() -> int:
-    """This process's peak resident memory since exec (VmHWM), in KB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 BASELINE_SQL = """
@@ -138,28 +133,12 @@ def _child_baseline(file: Path, warehouse: Path) -> dict[str, object]:
     wall = time.perf_counter() - started
     [(spells,)] = con.execute("SELECT count(*) FROM status_spell").fetchall()
     con.close()
-    return {"wall_s": wall, "spells": spells, "hwm_kb": _own_hwm_kb()}
+    return {"wall_s": wall, "spells": spells, "hwm_kb": own_hwm_kb()}
 
 
 # --- the parent side -------------------------------------------------------------------------
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants now, in KB (0 once it is gone)."""
-    total = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-        pending.extend(int(c) for c in children)
-    return total
 
 
 def _measure(args: list[str]) -> tuple[dict[str, object], float]:
@@ -169,7 +148,7 @@ def _measure(args: list[str]) -> tuple[dict[str, object], float]:
         process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
         peak_kb = 0
         while process.poll() is None:
-            peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
             time.sleep(0.05)
         if process.returncode != 0:
             raise RuntimeError(f"benchmark child failed: {' '.join(args)}")
