@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.memory import own_hwm_kb, tree_rss_kb
+
 TARGET_COMPUTE_S = 60.0
 TARGET_COMPUTE_MB = 6 * 1024
 TARGET_READ_MS = 20.0
@@ -53,13 +55,10 @@ KEY = bytes(range(32))  # a fixed benchmark key, never a real one
 def _child_import(demo: Path, warehouse: Path) -> dict[str, Any]:
     """Import every demo file, in manifest order, with the real importers."""
     from ungeindsats.demo import read_manifest
-    from ungeindsats.ingest.canonical import import_canonical
     from ungeindsats.ingest.cpr import Pseudonymiser
-    from ungeindsats.ingest.dream import import_dream
     from ungeindsats.ingest.errors import InputError
-    from ungeindsats.ingest.jobindsats import import_jobindsats
     from ungeindsats.ingest.load import ImportOptions
-    from ungeindsats.ingest.population import import_population
+    from ungeindsats.ingest.sources import import_file
     from ungeindsats.warehouse import open_warehouse
 
     manifest = read_manifest(demo)
@@ -70,15 +69,7 @@ def _child_import(demo: Path, warehouse: Path) -> dict[str, Any]:
         for file in manifest.files:
             started = time.perf_counter()
             try:
-                if file.kind == "dream":
-                    assert file.codes is not None
-                    import_dream(wh, file.path, file.codes, options)
-                elif file.kind == "population":
-                    import_population(wh, file.path, options)
-                elif file.kind == "jobindsats":
-                    import_jobindsats(wh, file.path, options)
-                else:
-                    import_canonical(wh, file.kind, file.path, options)
+                import_file(wh, file.kind, file.path, options, codes=file.codes)
             except InputError as exc:
                 # Reported, not fatal: the indicators may not need that file.
                 failed.append(f"{file.path.name}: {str(exc).splitlines()[-1]}")
@@ -90,7 +81,7 @@ def _child_import(demo: Path, warehouse: Path) -> dict[str, Any]:
         "spells": spells,
         "persons": manifest.persons,
         "failed": failed,
-        "hwm_kb": _own_hwm_kb(),
+        "hwm_kb": own_hwm_kb(),
     }
 
 
@@ -135,7 +126,7 @@ def _child_compute(warehouse: Path, exclude: list[str]) -> dict[str, Any]:
         ],
         "skipped": [f"{s.indicator}/{s.breakdown or 'i alt'}: {s.reason}" for s in summary.skipped],
         "summary": str(summary),
-        "hwm_kb": _own_hwm_kb(),
+        "hwm_kb": own_hwm_kb(),
     }
 
 
@@ -182,7 +173,7 @@ def _child_read(warehouse: Path) -> dict[str, Any]:
         "first_read_ms": first_ms,
         "open_warehouse_ms": open_s * 1000,
         "rows_returned": rows,
-        "hwm_kb": _own_hwm_kb(),
+        "hwm_kb": own_hwm_kb(),
     }
 
 
@@ -250,7 +241,7 @@ def _child_naive(warehouse: Path, sample_months: int) -> dict[str, Any]:
         "ours_same_figure_s": ours_s,
         "ratio": extrapolated / ours_s,
         "mismatches_vs_layer": mismatches,
-        "hwm_kb": _own_hwm_kb(),
+        "hwm_kb": own_hwm_kb(),
     }
 
 
@@ -262,32 +253,7 @@ CHILDREN = {
 }
 
 
-def _own_hwm_kb() -> int:
-    """This process's peak resident memory since exec (VmHWM), in KB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
-
-
 # --- the parent side -------------------------------------------------------------------------
-
-
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants now, in KB (0 once it is gone)."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-        pending.extend(int(c) for c in children)
-    return total
 
 
 def _measure(kind: str, *args: str) -> dict[str, Any]:
@@ -297,7 +263,7 @@ def _measure(kind: str, *args: str) -> dict[str, Any]:
         process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
         peak_kb = 0
         while process.poll() is None:
-            peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
             time.sleep(0.05)
         if process.returncode != 0:
             raise RuntimeError(f"benchmark child failed: {kind} {' '.join(args)}")
