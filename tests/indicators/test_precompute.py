@@ -104,6 +104,28 @@ def test_every_cached_cell_equals_the_indicator_asked_directly(feb_2019: Warehou
                     )
 
 
+def test_a_yearly_indicator_is_held_for_the_whole_years_the_facts_cover(
+    feb_2019: Warehouse,
+) -> None:
+    """With A also on uddannelseshjælp (140) all of 2018, the facts cover 2018M01-2019M03: the
+    whole year 2018 and not 2019. Restgruppen is measured at the last week of November 2018
+    (Thursday 29 Nov): A (23), B (17), D (22) and E (21) live in Viborg, C is 29 (outside
+    15-24); none is in education (E's 651 is in 2019) or has hours of work, so all 4 are in the
+    group: 100 %. The layer holds the year, and refuses a month of it."""
+    feb_2019.con.execute(
+        "INSERT INTO status_spell VALUES (1, 140, ?, ?, 1)", [week(2018, 1), week(2018, 52)]
+    )
+    summary = compute(feb_2019, indicators=("neet_share",), breakdowns=())
+    assert (summary.first_period, summary.last_period) == ("2018M01", "2019M03")
+    cached = read_cached(feb_2019, "neet_share", 791, "2018")
+    direct = get_indicator("neet_share")(feb_2019, Query((791,), (parse_period("2018"),)))
+    assert _values(cached) == _values(direct.rows()) == {None: (100.0, 4)}
+    with pytest.raises(CacheError, match="holder neet_share for år"):
+        read_cached(feb_2019, "neet_share", 791, "2018M11")
+    with pytest.raises(CacheError, match="2018-2018, ikke for 2019"):
+        read_cached(feb_2019, "neet_share", 791, "2019")
+
+
 def test_a_new_import_makes_the_layer_stale_until_recomputed(feb_2019: Warehouse) -> None:
     """After import 2 (A on A-dagpenge in U09) Viborg's February has 11 weeks → 2.75 fte, youth
     group 1 has B 2 + A 1 = 3 weeks → 0.75 with 2 persons. The layer says it is stale and refuses
@@ -224,7 +246,7 @@ def test_questions_the_layer_cannot_answer_are_explained(feb_2019: Warehouse) ->
     with pytest.raises(CacheError, match=r"ikke beregnet endnu.*ungeindsats compute"):
         read_cached(feb_2019, "fte", 791, "2019M02")
     compute(feb_2019, indicators=("fte",), breakdowns=("youth_group",))
-    with pytest.raises(CacheError, match="holder måneder"):
+    with pytest.raises(CacheError, match="holder fte for måneder"):
         read_cached(feb_2019, "fte", 791, "2019K1")
     with pytest.raises(CacheError, match="opdelt på district er ikke i nøgletalslaget"):
         read_cached(feb_2019, "fte", 791, "2019M02", "district")
@@ -247,3 +269,17 @@ def test_every_registered_indicator_goes_into_the_layer_or_says_why(feb_2019: Wa
     ).fetchall()
     assert {"fte", "persons", "per_1000"} <= {r[0] for r in held}
     assert all(s.reason for s in summary.skipped)
+
+
+def test_facts_built_by_an_earlier_definition_are_rebuilt(feb_2019: Warehouse) -> None:
+    """Facts record the definition that built them: facts from an earlier version (which, say,
+    still held education weeks) count as stale, so no query reads them, and the next
+    ``ensure_facts`` rebuilds them."""
+    from ungeindsats.indicators.facts import FACTS_VERSION, ensure_facts, facts_stale
+
+    ensure_facts(feb_2019)
+    assert not facts_stale(feb_2019)
+    feb_2019.con.execute("COMMENT ON TABLE fact_status_month IS 'version 1'")
+    assert FACTS_VERSION != "1" and facts_stale(feb_2019)
+    ensure_facts(feb_2019)
+    assert not facts_stale(feb_2019)

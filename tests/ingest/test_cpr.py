@@ -5,6 +5,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ungeindsats.ingest.cpr import CprError, Pseudonymiser, cpr_facts, load_or_create_key
 
@@ -60,3 +62,44 @@ def test_key_file_is_created_owner_only_and_reused(tmp_path: Path) -> None:
     assert len(key) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_or_create_key(path) == key
+
+
+def _scalar(pseudonymiser: Pseudonymiser, text: str) -> object:
+    try:
+        facts = cpr_facts(text)
+    except CprError as exc:
+        return str(exc)
+    return (pseudonymiser.from_cpr(text), facts.birth_date, facts.sex)
+
+
+_CPR_LIKE_TEXT = st.one_of(
+    # Mostly the CPR shape with any digits (impossible dates included), with or without hyphen.
+    st.builds(
+        lambda d, h, s, pad: f"{pad}{d[:6]}{h}{d[6:]}{pad}",
+        st.text("0123456789", min_size=10, max_size=10),
+        st.sampled_from(["", "-"]),
+        st.text("0123456789", max_size=0),
+        st.sampled_from(["", " "]),
+    ),
+    st.text(max_size=12),  # and anything at all
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CPR_LIKE_TEXT, max_size=40))
+def test_many_at_once_equals_one_at_a_time(texts: list[str]) -> None:
+    """``from_cprs`` (arrays, used by the importers) gives for every text exactly what
+    ``cpr_facts`` and ``from_cpr`` give for it alone: the same pseudonym, birth date and sex,
+    or the same Danish reason."""
+    pseudonymiser = Pseudonymiser(KEY)
+    batch = pseudonymiser.from_cprs(texts)
+    for number, text in enumerate(texts):
+        if number in batch.problems:
+            got: object = batch.problems[number]
+        else:
+            got = (
+                int(batch.person_id[number]),
+                batch.birth_date[number].astype(date),
+                "M" if batch.male[number] else "K",
+            )
+        assert got == _scalar(pseudonymiser, text), text

@@ -1,7 +1,7 @@
 """Shared SQL for indicators over ``fact_status_month``: periods, municipalities, breakdowns.
 
 ``support_cells`` returns, per municipality (0 = Hele landet), period and breakdown cell, the
-weeks with the chosen status category, the distinct persons and the weeks in the period. Each
+weeks on public support, the distinct persons and the weeks in the period. Each
 indicator turns those into its value, so the counting rule lives in one place.
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ungeindsats.indicators.facts import ensure_facts
+from ungeindsats.indicators.memo import recall
 from ungeindsats.indicators.model import COUNTRY, IndicatorError, Query
 from ungeindsats.periods import Period, parse_range
 from ungeindsats.warehouse import Warehouse
@@ -73,10 +74,10 @@ class CellSql:
     params: list[object]
 
 
-def cell_sql(query: Query, ages: tuple[int, int], category: str = "public_support") -> CellSql:
+def cell_sql(query: Query, ages: tuple[int, int]) -> CellSql:
     by_exprs = [f"{BREAKDOWNS[b]} AS {b}" for b in query.by]
-    where = ["c.category = ?", "f.age BETWEEN ? AND ?"]
-    params: list[object] = [category, ages[0], ages[1]]
+    where = ["f.age BETWEEN ? AND ?"]
+    params: list[object] = [ages[0], ages[1]]
     for name, values in query.filters.items():
         where.append(f"{BREAKDOWNS[name]} IN ({', '.join('?' for _ in values)})")
         params.extend(values)
@@ -90,14 +91,29 @@ def cell_sql(query: Query, ages: tuple[int, int], category: str = "public_suppor
     )
 
 
-def support_cells(
-    warehouse: Warehouse, query: Query, ages: tuple[int, int], category: str = "public_support"
-) -> pa.Table:
-    """Columns: municipality, period, *by, weeks, persons, period_weeks."""
+def support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
+    """Columns: municipality, period, *by, weeks, persons, period_weeks.
+
+    The support indicators (fuldtidspersoner, personer, andel, pr. 1.000, varighed) and the
+    offers' denominators rest on the same cells: inside ``memo.shared()`` they are counted once.
+    """
+    key = (
+        "support_cells",
+        id(warehouse),
+        query.municipalities,
+        query.periods,
+        query.by,
+        tuple(sorted(query.filters.items())),
+        ages,
+    )
+    return recall(key, lambda: _support_cells(warehouse, query, ages))
+
+
+def _support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
     ensure_facts(warehouse)
     con = warehouse.con
     con.register("q_period", period_months(query.periods))
-    sql = cell_sql(query, ages, category)
+    sql = cell_sql(query, ages)
     municipal = [m for m in query.municipalities if m != COUNTRY]
     parts, params = [], []
     body = (

@@ -1,10 +1,12 @@
 """Derived fact tables that the indicators read, built from the canonical warehouse tables.
 
 ``fact_status_month`` holds, for each person, month, municipality of residence, district, status
-code and age, the number of weeks with that status. Each week is attributed by the rules of
-``docs/domain.md`` §2: to the month of its Thursday, to the municipality the person lived in that
-week, and at the person's age on that Thursday. Only ages 15–29 are kept (the project's scope),
-so a person who turns 30 stops counting that week. Persons without a birth date or a residence
+code of public support (category ``public_support``: the only statuses the month cells count;
+education and work are read from their own tables) and age, the number of weeks with that
+status. Each week is attributed by the rules of ``docs/domain.md`` §2: to the month of its
+Thursday, to the municipality the person lived in that week, and at the person's age on that
+Thursday. Only ages 15–29 are kept (the project's scope), so a person who turns 30 stops
+counting that week. Persons without a birth date or a residence
 in the week are not counted: their age or municipality is unknown.
 
 ``code_dim`` maps each status code to benefit, target group, category and youth group (via the
@@ -25,6 +27,10 @@ from ungeindsats.warehouse import Warehouse
 
 MIN_AGE, MAX_AGE = 15, 29
 
+FACTS_VERSION = "2"
+"""The definition of the facts; a warehouse whose facts were built by another one rebuilds them
+(version 2: public support only, cut arithmetically instead of week by week)."""
+
 # Age in whole years at a week's Thursday, in portable SQL: years between the dates, less one if
 # the birthday has not yet come that year.
 AGE_AT_THURSDAY = (
@@ -34,29 +40,83 @@ AGE_AT_THURSDAY = (
     " THEN 1 ELSE 0 END)"
 )
 
+# The Thursday of week ``w`` (weeks are numbered from 1990U01, whose Thursday is 4 Jan 1990).
+_EPOCH_THURSDAY = "DATE '1990-01-04'"
+
+
+def _age_at_week(week: str) -> str:
+    """AGE_AT_THURSDAY for a week number instead of a row of the week table."""
+    return AGE_AT_THURSDAY.replace("w.thursday", f"({_EPOCH_THURSDAY} + 7 * {week})")
+
+
+def _birthday_week(age: str) -> str:
+    """The first week in which person ``p`` has turned ``age``: the first week whose Thursday
+    is on or after the birthday. A 29 February birthday is reached on 1 March in other years
+    (the age rule compares month and day), which is 28 February plus one day in every year."""
+    birthday = (
+        f"(make_date(CAST(EXTRACT(YEAR FROM p.birth_date) + {age} AS INTEGER), "
+        "CAST(EXTRACT(MONTH FROM p.birth_date) AS INTEGER), "
+        "CAST(least(EXTRACT(DAY FROM p.birth_date), 28) AS INTEGER))"
+        " + CAST(EXTRACT(DAY FROM p.birth_date) - least(EXTRACT(DAY FROM p.birth_date), 28)"
+        " AS INTEGER))"
+    )
+    return f"CAST(floor(({birthday} - {_EPOCH_THURSDAY} + 6) / 7.0) AS INTEGER)"
+
+
+# A spell is cut where the residence changes, where the person has a birthday and where a month
+# begins, and each piece counts its weeks: the same table as expanding every spell into its
+# weeks, without ever holding one row per week (that expansion was most of the build's time).
 _FACT_SQL = f"""
 CREATE OR REPLACE TABLE fact_status_month AS
-WITH spell_week AS (
-    SELECT person_id, code, unnest(range(first_week, last_week + 1)) AS week
-    FROM status_spell
+WITH piece AS (
+    SELECT s.person_id, s.code, r.municipality, r.district, p.birth_date,
+           greatest(s.first_week, r.first_week) AS first_week,
+           least(s.last_week, coalesce(r.last_week, s.last_week)) AS last_week
+    FROM status_spell AS s
+    JOIN status_code AS sc ON sc.code = s.code AND sc.category = 'public_support'
+    JOIN residence AS r
+      ON r.person_id = s.person_id
+     AND r.first_week <= s.last_week
+     AND (r.last_week IS NULL OR r.last_week >= s.first_week)
+    JOIN person AS p ON p.person_id = s.person_id
+    WHERE p.birth_date IS NOT NULL
+),
+aged AS (
+    SELECT *, unnest(range(
+        greatest({_age_at_week("first_week")}, {MIN_AGE}),
+        least({_age_at_week("last_week")}, {MAX_AGE}) + 1)) AS age
+    FROM piece AS p
+),
+by_age AS (
+    SELECT a.person_id, a.code, a.municipality, a.district, a.age,
+           greatest(a.first_week, {_birthday_week("a.age")}) AS first_week,
+           least(a.last_week, {_birthday_week("a.age + 1")} - 1) AS last_week
+    FROM aged AS a JOIN person AS p ON p.person_id = a.person_id
+),
+by_month AS (
+    SELECT b.*, unnest(range(wf.year * 12 + wf.month - 1, wl.year * 12 + wl.month)) AS month_no
+    FROM by_age AS b
+    JOIN week AS wf ON wf.week = b.first_week
+    JOIN week AS wl ON wl.week = b.last_week
+    WHERE b.first_week <= b.last_week
+),
+month_weeks AS (
+    SELECT year * 12 + month - 1 AS month_no, year, month,
+           min(week) AS first_week, max(week) AS last_week
+    FROM week GROUP BY year, month
 )
 SELECT
-    s.person_id,
-    w.year,
-    w.month,
-    r.municipality,
-    r.district,
-    s.code,
-    CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age,
-    CAST(count(*) AS SMALLINT) AS weeks
-FROM spell_week AS s
-JOIN week AS w ON w.week = s.week
-JOIN person AS p ON p.person_id = s.person_id
-JOIN residence AS r
-  ON r.person_id = s.person_id
- AND s.week >= r.first_week
- AND (r.last_week IS NULL OR s.week <= r.last_week)
-WHERE {AGE_AT_THURSDAY} BETWEEN {MIN_AGE} AND {MAX_AGE}
+    b.person_id,
+    m.year,
+    m.month,
+    b.municipality,
+    b.district,
+    b.code,
+    CAST(b.age AS SMALLINT) AS age,
+    CAST(sum(least(b.last_week, m.last_week) - greatest(b.first_week, m.first_week) + 1)
+         AS SMALLINT) AS weeks
+FROM by_month AS b
+JOIN month_weeks AS m ON m.month_no = b.month_no
 GROUP BY ALL
 """
 
@@ -88,6 +148,8 @@ def build_facts(warehouse: Warehouse, mapping: YouthGroupMapping | None = None) 
         con.execute("CREATE OR REPLACE TABLE code_dim AS SELECT * FROM code_dim_arrow")
         con.unregister("code_dim_arrow")
         con.execute(_FACT_SQL)
+        # The comment records which definition built the table (a constant of ours).
+        con.execute(f"COMMENT ON TABLE fact_status_month IS 'version {FACTS_VERSION}'")
         con.execute(
             "CREATE TABLE IF NOT EXISTS derived_meta "
             "(name VARCHAR PRIMARY KEY, last_import_id INTEGER, built_at TIMESTAMP)"
@@ -98,15 +160,22 @@ def build_facts(warehouse: Warehouse, mapping: YouthGroupMapping | None = None) 
         )
 
 
+_VERSION_COMMENT = f"version {FACTS_VERSION}"
+
+
 def facts_stale(warehouse: Warehouse) -> bool:
-    """True when the facts are missing or an import happened after they were built."""
+    """True when the facts are missing, an import happened after they were built, or they were
+    built by an earlier definition (``FACTS_VERSION``)."""
     if "derived_meta" not in warehouse.table_names():
         return True
     row = warehouse.con.execute(
         "SELECT (SELECT last_import_id FROM derived_meta WHERE name = 'facts'), "
-        "(SELECT coalesce(max(import_id), 0) FROM import_log)"
+        "(SELECT coalesce(max(import_id), 0) FROM import_log), "
+        "(SELECT comment FROM duckdb_tables() WHERE table_name = 'fact_status_month' "
+        "AND schema_name = 'main')"
     ).fetchall()[0]
-    return row[0] is None or int(row[0]) < int(row[1])
+    built_from, newest, comment = row
+    return built_from is None or int(built_from) < int(newest) or comment != _VERSION_COMMENT
 
 
 def ensure_facts(warehouse: Warehouse) -> None:

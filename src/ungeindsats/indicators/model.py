@@ -73,6 +73,9 @@ class Indicator:
     partition: str | None = None
     """The breakdown whose cells split one whole (shares summing to 100 %, counts to a known
     total); disclosure control treats each such group as a sum that readers know."""
+    cadence: str = "month"
+    """The periods the precomputed layer holds it for: "month", or "year" for a yearly measure
+    at a reference week (restgruppen, the 15-17-year-olds), whose monthly series nobody reads."""
 
     @property
     def definition(self) -> str:
@@ -102,6 +105,7 @@ def indicator(
     source: str,
     default_ages: tuple[int, int] = (18, 29),
     partition: str | None = None,
+    cadence: str = "month",
 ) -> Callable[[Compute], Compute]:
     """Register ``compute`` as the one definition of the indicator ``name``."""
 
@@ -109,7 +113,7 @@ def indicator(
         if name in REGISTRY:
             raise RuntimeError(f"indicator {name} defined twice")
         REGISTRY[name] = Indicator(
-            name, label, unit, breakdowns, default_ages, source, compute, partition
+            name, label, unit, breakdowns, default_ages, source, compute, partition, cadence
         )
         return compute
 

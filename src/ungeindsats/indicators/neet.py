@@ -442,6 +442,7 @@ def _run(
 
 @indicator(
     "neet_share",
+    cadence="year",
     label="Andel i restgruppen",
     unit="pct.",
     breakdowns=PERSON_BREAKDOWNS,
@@ -486,6 +487,7 @@ persisting AS (
 
 @indicator(
     "neet_persistence",
+    cadence="year",
     label="Andel i restgruppen, der også var det for 1 og 2 år siden",
     unit="pct.",
     breakdowns=PERSON_BREAKDOWNS,
@@ -535,6 +537,7 @@ _HAS = (
 
 @indicator(
     "neet_characteristics",
+    cadence="year",
     label="Sociale karakteristika for restgruppen",
     unit="pct.",
     breakdowns=(*PERSON_BREAKDOWNS, "group", "indicator"),
@@ -565,6 +568,7 @@ def neet_characteristics(warehouse: Warehouse, query: Query) -> Result:
 
 @indicator(
     "neet_indicator_count",
+    cadence="year",
     partition="indicator_count",
     label="Restgruppen efter antal sociale indikatorer",
     unit="pct.",

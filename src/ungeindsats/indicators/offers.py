@@ -186,7 +186,7 @@ def _offer_counts(
         JOIN q_offer_period AS q ON f.week BETWEEN q.first_week AND q.last_week
         LEFT JOIN offer_kind_map AS m ON m.offer_type = f.offer_type
         {sql.joins}
-        WHERE {sql.where}
+        WHERE c.category = 'public_support' AND {sql.where}
     )"""
     union, union_params = per_municipality(
         f", period{key_list}, person_id, offer_type, offer_kind", "base", query

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.indicators.facts import ensure_facts, facts_stale
+from ungeindsats.indicators.memo import shared
 from ungeindsats.indicators.model import (
     COUNTRY,
     Indicator,
@@ -209,7 +210,7 @@ def compute(
     """
     started = time.perf_counter()
     chosen = all_indicators() if indicators is None else [get_indicator(n) for n in indicators]
-    with _memory_limit(warehouse, COMPUTE_MEMORY_LIMIT):
+    with _memory_limit(warehouse, COMPUTE_MEMORY_LIMIT), shared():
         rebuilt = facts_stale(warehouse)
         ensure_facts(warehouse)
         [(import_id,)] = warehouse.con.execute(
@@ -299,9 +300,10 @@ def _run_job(
     number of rows, or why it was skipped."""
     con = warehouse.con
     name, breakdown = job.indicator.name, job.breakdown
-    if not months:
+    periods = _cadence_periods(job.indicator, months)
+    if not periods:
         return 0
-    query = Query(municipalities, tuple(months), by=(breakdown,) if breakdown else ())
+    query = Query(municipalities, tuple(periods), by=(breakdown,) if breakdown else ())
     try:
         result = job.indicator(warehouse, query)
     except IndicatorError as exc:
@@ -318,9 +320,22 @@ def _run_job(
         con.unregister("indicator_cache_rows")
     con.execute(
         f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, ?, ?, ?, NULL)",
-        [name, breakdown, months[0].label(), months[-1].label(), rows.num_rows],
+        [name, breakdown, periods[0].label(), periods[-1].label(), rows.num_rows],
     ).fetchall()
     return int(rows.num_rows)
+
+
+def _cadence_periods(indicator: Indicator, months: list[Period]) -> list[Period]:
+    """The months, or for a yearly indicator the years the months cover whole."""
+    if indicator.cadence == "month":
+        return months
+    years = sorted({m.year for m in months})
+    covered = set(months)
+    return [
+        Period("year", y, 0)
+        for y in years
+        if all(Period("month", y, n) in covered for n in range(1, 13))
+    ]
 
 
 def _swap(warehouse: Warehouse, import_id: int) -> int:
@@ -381,7 +396,8 @@ def read_cached(
     period: str | Period,
     breakdown: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One indicator for one municipality (0 = Hele landet) and month from the layer.
+    """One indicator for one municipality (0 = Hele landet) and month (a year for a yearly
+    indicator, ``Indicator.cadence``) from the layer.
 
     Rows as ``Result.rows()`` gives them: municipality, period, the breakdown (if any), value,
     persons, numerator and denominator; no rows means no persons in that month. Raises
@@ -391,15 +407,17 @@ def read_cached(
     if reason is not None:
         raise CacheError(reason)
     try:
-        month = parse_period(period) if isinstance(period, str) else period
+        asked = parse_period(period) if isinstance(period, str) else period
     except PeriodError as exc:
         raise CacheError(str(exc)) from None
-    if month.kind != "month":
+    cadence = get_indicator(indicator).cadence
+    if asked.kind != cadence:
+        held = "måneder" if cadence == "month" else "år"
         raise CacheError(
-            f"{month}: nøgletalslaget holder måneder; beregn kvartaler og år med "
+            f"{asked}: nøgletalslaget holder {indicator} for {held}; beregn andre perioder med "
             "'ungeindsats indicator'"
         )
-    label, by = month.label(), breakdown or ""
+    label, by = asked.label(), breakdown or ""
     con = warehouse.con
     coverage = con.execute(
         f"SELECT first_period, last_period, skipped_reason FROM {COVERAGE_TABLE} "

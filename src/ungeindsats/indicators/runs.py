@@ -22,6 +22,7 @@ and ``cells.BREAKDOWNS`` only, never from user input.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
+from ungeindsats.indicators.memo import recall, sharing
 from ungeindsats.indicators.model import COUNTRY, Query
 from ungeindsats.periods import Period
 from ungeindsats.warehouse import Warehouse
@@ -241,5 +243,32 @@ def event_cells(
             f"SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, f.period{select_by}, "
             f"{aggregates}{body} GROUP BY f.period{group_by}"
         )
-    sql = events + Sql(" UNION ALL ".join(parts), params)
+    sql = _shared_events(warehouse, events) + Sql(" UNION ALL ".join(parts), params)
     return warehouse.con.sql(sql.text, params=dict(sql.params)).to_arrow_table()
+
+
+_event_tables = itertools.count()
+
+
+def _shared_events(warehouse: Warehouse, events: Sql) -> Sql:
+    """``events`` as they are, or, inside ``memo.shared()``, read from a temporary table built
+    the first time the same events (same SQL, parameters and ``q_period``) are asked for: the
+    numerator and denominator of every breakdown of a flow indicator rest on the same events,
+    and building them (runs over every spell in the country) is the expensive part."""
+    if not sharing():
+        return events
+    con = warehouse.con
+    periods = tuple(con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
+    key = ("events", id(warehouse), events.text, tuple(sorted(events.params.items())), periods)
+
+    def build() -> str:
+        name = f"shared_events_{next(_event_tables)}"
+        con.execute(
+            f"CREATE TEMP TABLE {name} AS {events.text} SELECT * FROM ev", dict(events.params)
+        )
+        return name
+
+    def drop(name: str) -> None:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    return Sql(f"WITH ev AS (SELECT * FROM {recall(key, build, drop)}) ")

@@ -41,6 +41,7 @@ _ACTIVITY_ORD = (
 
 @indicator(
     "youth_15_17_activity",
+    cadence="year",
     partition="activity",
     label="De 15-17-åriges aktivitet",
     unit="pct.",
@@ -121,6 +122,7 @@ assessed AS (SELECT * FROM located WHERE pick = 1)"""
 
 @indicator(
     "not_education_ready",
+    cadence="year",
     label="Ikke uddannelsesparate efter klassetrin",
     unit="pct.",
     breakdowns=("grade", "sex", "origin", "district"),

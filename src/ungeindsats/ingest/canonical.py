@@ -48,7 +48,7 @@ from ungeindsats.ingest.canonical_tables import (
     ValueProblem,
     ValueType,
 )
-from ungeindsats.ingest.cpr import CprError, Pseudonymiser, cpr_facts
+from ungeindsats.ingest.cpr import CprError, Pseudonymiser
 from ungeindsats.ingest.errors import InputError, Problem
 from ungeindsats.ingest.files import TextFormat, detect_encoding, sniff_text_format
 from ungeindsats.ingest.load import (
@@ -346,7 +346,7 @@ def _shown(value: str | None) -> str | None:
 
 
 class _CprKey(ValueType):
-    """A CPR number → its pseudonym, birth date and sex (once per distinct number)."""
+    """A CPR number → its pseudonym, birth date and sex (all distinct numbers at once)."""
 
     arrow_type = pa.struct(
         [("person_id", pa.int64()), ("birth_date", pa.date32()), ("sex", pa.string())]
@@ -355,13 +355,23 @@ class _CprKey(ValueType):
     def __init__(self, pseudonymiser: Pseudonymiser) -> None:
         self.pseudonymiser = pseudonymiser
 
-    def parse(self, text: str) -> object:
-        try:
-            facts = cpr_facts(text)
-            person = self.pseudonymiser.from_cpr(text)
-        except CprError as exc:
-            raise ValueProblem(str(exc), hide_value=True) from None
-        return {"person_id": person, "birth_date": facts.birth_date, "sex": facts.sex}
+    def parse_all(self, texts: list[str]) -> tuple[pa.Array, dict[int, ValueProblem]]:
+        batch = self.pseudonymiser.from_cprs(texts)
+        invalid = np.zeros(len(texts), np.bool_)
+        invalid[list(batch.problems)] = True
+        values = pa.StructArray.from_arrays(
+            [
+                pa.array(batch.person_id, pa.int64()),
+                pa.array(batch.birth_date.astype("datetime64[D]"), pa.date32()),
+                pa.array(np.where(batch.male, "M", "K"), pa.string()),
+            ],
+            fields=list(self.arrow_type),
+            mask=pa.array(invalid),
+        )
+        problems = {
+            n: ValueProblem(reason, hide_value=True) for n, reason in batch.problems.items()
+        }
+        return values, problems
 
 
 class _PnrKey(ValueType):
@@ -387,21 +397,16 @@ def _convert(
         return _convert_text(raw, name, required=required)
     uniques = pc.unique(raw)
     texts: list[str] = uniques.to_pylist()
-    values: list[object] = []
-    failures: dict[int, ValueProblem] = {}
-    for number, text in enumerate(texts):
-        if not text:
-            values.append(None)
-            if required:
-                failures[number] = ValueProblem("værdien mangler")
-            continue
-        try:
-            values.append(value_type.parse(text))
-        except ValueProblem as exc:
-            values.append(None)
-            failures[number] = exc
+    present = [number for number, text in enumerate(texts) if text]
+    parsed, problems = value_type.parse_all([texts[number] for number in present])
+    failures = {present[position]: problem for position, problem in problems.items()}
+    if required:
+        failures.update({n: ValueProblem("værdien mangler") for n, t in enumerate(texts) if not t})
+    slots = np.full(len(texts), -1, np.int64)
+    slots[present] = np.arange(len(present))
+    values = pc.take(parsed, pa.array(slots, mask=slots < 0))  # empty text → null
     positions = pc.index_in(raw, value_set=uniques)
-    converted = pc.take(pa.array(values, type=value_type.arrow_type), positions)
+    converted = pc.take(values, positions)
     issues: list[_Issue] = []
     if failures:
         codes = _ints(positions)

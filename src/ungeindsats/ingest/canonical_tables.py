@@ -50,6 +50,19 @@ class ValueType:
     def parse(self, text: str) -> object:
         return text
 
+    def parse_all(self, texts: list[str]) -> tuple[pa.Array, dict[int, ValueProblem]]:
+        """Distinct non-empty texts → values of ``arrow_type`` (null where unreadable) and the
+        problems by position; a type with a faster way than ``parse`` one by one overrides it."""
+        values: list[object] = []
+        problems: dict[int, ValueProblem] = {}
+        for number, text in enumerate(texts):
+            try:
+                values.append(self.parse(text))
+            except ValueProblem as exc:
+                values.append(None)
+                problems[number] = exc
+        return pa.array(values, type=self.arrow_type), problems
+
     def describe(self) -> str:
         """The accepted form, in Danish Markdown, for docs/canonical-formats.md."""
         raise NotImplementedError

@@ -1,0 +1,60 @@
+"""Work shared between indicators while the precomputed layer is built.
+
+``compute`` asks every indicator for every municipality and month, once per breakdown. Much of
+each answer does not depend on the breakdown: the support cells, the runs and events of the
+flow indicators. Inside ``shared()`` such a piece is computed once and remembered (in memory, or
+as a temporary table in the warehouse) until the block ends. Outside the block nothing is
+remembered, so an ordinary query always reads the warehouse as it is now. The block must not
+contain an import: what it remembers would go stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class _Memory:
+    def __init__(self) -> None:
+        self.values: dict[Hashable, object] = {}
+        self.cleanups: list[Callable[[], None]] = []
+
+
+_memory: _Memory | None = None
+
+
+@contextmanager
+def shared() -> Iterator[None]:
+    """Remember shared pieces until the block ends (nested blocks share the outer memory)."""
+    global _memory
+    if _memory is not None:
+        yield
+        return
+    _memory = _Memory()
+    try:
+        yield
+    finally:
+        memory, _memory = _memory, None
+        for cleanup in reversed(memory.cleanups):
+            cleanup()
+
+
+def sharing() -> bool:
+    """True inside ``shared()``."""
+    return _memory is not None
+
+
+def recall(key: Hashable, make: Callable[[], T], cleanup: Callable[[T], None] | None = None) -> T:
+    """``make()`` once per key inside ``shared()`` (its value afterwards); outside, always
+    ``make()``. ``cleanup`` runs on the value when the block ends."""
+    if _memory is None:
+        return make()
+    if key not in _memory.values:
+        value = make()
+        _memory.values[key] = value
+        if cleanup is not None:
+            _memory.cleanups.append(lambda: cleanup(value))
+    return _memory.values[key]  # type: ignore[return-value]

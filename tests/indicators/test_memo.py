@@ -1,0 +1,54 @@
+"""Work shared inside ``memo.shared()`` gives the same answers and leaves nothing behind."""
+
+from ungeindsats.indicators import COUNTRY, Query, get_indicator
+from ungeindsats.indicators.memo import recall, shared, sharing
+from ungeindsats.periods import parse_period
+from ungeindsats.warehouse import Warehouse
+
+from .test_runs_and_flows import VIBORG, flows_wh  # noqa: F401  (the fixture)
+
+FLOWS = ("inflow_origin", "status_after_exit")
+
+
+def _temp_tables(wh: Warehouse) -> list[str]:
+    rows = wh.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'shared_%'"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_recall_remembers_only_inside_the_block() -> None:
+    """Outside the block every call computes; inside, the first value is kept per key and its
+    cleanup runs once when the block ends."""
+    calls: list[int] = []
+    cleaned: list[int] = []
+
+    def make() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert recall("k", make) == 1 and recall("k", make) == 2
+    with shared():
+        assert sharing()
+        assert recall("k", make, cleaned.append) == 3
+        assert recall("k", make, cleaned.append) == 3
+        with shared():  # nested: the same memory
+            assert recall("k", make) == 3
+    assert not sharing() and cleaned == [3]
+    assert recall("k", make) == 4
+
+
+def test_flows_inside_the_block_equal_flows_outside(flows_wh: Warehouse) -> None:  # noqa: F811
+    """The hand-worked flows fixture: every breakdown of both flow indicators gives the same
+    table with the events shared as without; the shared event tables are dropped at the end."""
+    feb = parse_period("2019M02")
+    queries = [
+        Query((VIBORG, COUNTRY), (feb,), by=by) for by in ((), ("youth_group",), ("benefit",))
+    ]
+    alone = [get_indicator(n)(flows_wh, q).table for n in FLOWS for q in queries]
+    with shared():
+        together = [get_indicator(n)(flows_wh, q).table for n in FLOWS for q in queries]
+        # Numerators and denominators of all three breakdowns rest on one event table each.
+        assert len(_temp_tables(flows_wh)) == len(FLOWS)
+    assert together == alone
+    assert _temp_tables(flows_wh) == []
