@@ -31,7 +31,7 @@ def test_ragged_row(tmp_path: Path) -> None:
 def test_every_shipped_file_names_its_source() -> None:
     folder = resources.files("ungeindsats.classifications")
     files = [f for f in folder.iterdir() if f.name.endswith(".csv")]
-    assert len(files) == 7
+    assert len(files) == 8  # 7 + municipal_tax_rates.csv (economics)
     for file in files:
         header = [line for line in file.read_text(encoding="utf-8").splitlines() if line[:1] == "#"]
         assert any("source" in line.lower() for line in header), file.name

@@ -21,6 +21,11 @@ Fælles regler: en uge hører til den måned, kvartal og år, dens torsdag ligge
 bopælskommune gælder den uge (alder på ugens torsdag); personer uden fødselsdato eller bopæl
 tælles ikke. Ungegrupperne følger den konfigurerbare tabel i
 `src/ungeindsats/classifications/youth_groups.csv`.
+
+Nøgletalslaget (`ungeindsats compute`) holder hvert nøgletal for hele landet og hver kommune,
+i alt og opdelt på ungegruppe, ydelse, aldersgruppe og køn, pr. måned; restgruppen og de
+15-17-årige, som måles i én referenceuge om året, pr. år (de år, data dækker helt). Dashboardet
+læser derfra; andre perioder og opdelinger beregnes direkte.
 """
 
 
@@ -34,6 +39,7 @@ def render_markdown() -> str:
             f"- Enhed: {item.unit}\n"
             f"- Aldersgruppe som standard: {ages}\n"
             f"- Opdelinger: {', '.join(f'`{b}`' for b in item.breakdowns) or 'ingen'}\n"
+            f"- I nøgletalslaget: {'pr. måned' if item.cadence == 'month' else 'pr. år'}\n"
             f"- Kilde: {item.source}\n"
         )
     return "\n".join(parts)
