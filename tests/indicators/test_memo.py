@@ -52,3 +52,23 @@ def test_flows_inside_the_block_equal_flows_outside(flows_wh: Warehouse) -> None
         assert len(_temp_tables(flows_wh)) == len(FLOWS)
     assert together == alone
     assert _temp_tables(flows_wh) == []
+
+
+def test_offers_inside_the_block_equal_offers_outside() -> None:
+    """The hand-worked offers fixture (test_offers.py): the three offer indicators by every
+    breakdown the layer holds give the same tables when their offer weeks are shared, and one
+    shared table serves all of them."""
+    from .test_offers import wh as offers_fixture
+
+    wh = offers_fixture.__wrapped__()  # type: ignore[attr-defined]
+    feb = parse_period("2019M02")
+    names = ("offers", "company_based_share", "intervention_mix")
+    queries = [
+        Query((VIBORG, COUNTRY), (feb,), by=by) for by in ((), ("youth_group",), ("sex",))
+    ]
+    alone = [get_indicator(n)(wh, q).table for n in names for q in queries]
+    with shared():
+        together = [get_indicator(n)(wh, q).table for n in names for q in queries]
+        assert len(_temp_tables(wh)) == 1
+    assert together == alone
+    assert _temp_tables(wh) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
+import duckdb
 import pyarrow as pa
 
 from ungeindsats.classifications import municipality
@@ -319,7 +320,9 @@ def _sort_key(by: Sequence[str]) -> Callable[[dict[str, object]], tuple[object, 
     return key
 
 
-def _table(by: Sequence[str], rows: list[dict[str, object]], share: bool) -> pa.Table:
+def _table(
+    by: Sequence[str], rows: list[dict[str, object]], share: bool, presorted: bool = False
+) -> pa.Table:
     fields = [
         pa.field("municipality", pa.int16()),
         pa.field("period", pa.string()),
@@ -329,11 +332,13 @@ def _table(by: Sequence[str], rows: list[dict[str, object]], share: bool) -> pa.
     ]
     if share:
         fields += [pa.field("numerator", pa.int64()), pa.field("denominator", pa.int64())]
-    rows = sorted(rows, key=_sort_key(by))
+    if not presorted:
+        rows = sorted(rows, key=_sort_key(by))
     return pa.Table.from_pylist(rows, schema=pa.schema(fields))
 
 
 def _shares(
+    con: duckdb.DuckDBPyConnection,
     query: Query,
     numerators: pa.Table,
     denominators: pa.Table,
@@ -344,44 +349,50 @@ def _shares(
 ) -> pa.Table:
     """Shares (pct.) of each numerator cell in its denominator cell, which is the same cell
     without the label breakdowns. ``unit`` is "events" or "persons". ``keep_empty`` also
-    gives denominator cells without any numerator (value 0)."""
+    gives denominator cells without any numerator (value 0). Rows in display order.
+
+    In SQL over the two small tables (every area × month × cell of the query), since a
+    ``compute`` of the whole country asks for a hundred thousand cells at a time."""
     base = [b for b in query.by if b not in labels]
-
-    def key(row: dict[str, object], names: Sequence[str]) -> tuple[object, ...]:
-        return (row["municipality"], row["period"], *(row[b] for b in names))
-
-    totals = {key(r, base): int(r[unit]) for r in denominators.to_pylist() if r[unit]}
-    rows, seen = [], set()
-    for row in numerators.to_pylist():
-        denominator = totals.get(key(row, base))
-        if not denominator or not row[unit]:
-            continue
-        seen.add(key(row, base))
-        rows.append(
-            {
-                **{k: row[k] for k in ("municipality", "period", *query.by)},
-                "value": 100.0 * row[unit] / denominator,
-                "persons": row["persons"],
-                "numerator": row[unit],
-                "denominator": denominator,
-            }
-        )
+    same_cell = " AND ".join(
+        f"n.{k} IS NOT DISTINCT FROM d.{k}" for k in ("municipality", "period", *base)
+    )
+    by = "".join(f", n.{b}" for b in query.by)
+    params: list[object] = []
+    order = ["municipality", "period"]
+    for b in query.by:
+        ranks = _ORDER.get(b, ())
+        whens = " ".join("WHEN ? THEN ?" for _ in ranks)
+        for rank, label in enumerate(ranks):
+            params += [label, rank]
+        if ranks:
+            order.append(f"CASE {b} {whens} ELSE {len(ranks)} END")
+        order.append(f"coalesce(CAST({b} AS VARCHAR), '')")
+    empty = ""
     if keep_empty:
-        for cell, denominator in totals.items():
-            if cell not in seen:
-                labels_none = dict.fromkeys(query.by)
-                names = dict(zip(("municipality", "period", *base), cell, strict=True))
-                rows.append(
-                    {
-                        **labels_none,
-                        **names,
-                        "value": 0.0,
-                        "persons": 0,
-                        "numerator": 0,
-                        "denominator": denominator,
-                    }
-                )
-    return _table(query.by, rows, share=True)
+        cell = "".join(f", NULL AS {b}" if b not in base else f", d.{b}" for b in query.by)
+        empty = f"""
+        UNION ALL
+        SELECT d.municipality, d.period{cell}, 0.0, 0, 0, d.denominator
+        FROM d WHERE NOT EXISTS (SELECT 1 FROM n WHERE {same_cell})"""
+    sql = f"""
+    WITH d AS (SELECT *, {unit} AS denominator FROM share_denominators WHERE {unit} > 0),
+         n AS (SELECT *, {unit} AS numerator FROM share_numerators WHERE {unit} > 0)
+    SELECT * FROM (
+        SELECT n.municipality, n.period{by}, 100.0 * n.numerator / d.denominator,
+               n.persons, n.numerator, d.denominator
+        FROM n JOIN d ON {same_cell}{empty}
+    ) AS shares
+    ORDER BY {", ".join(order)}"""
+    with (
+        registered(con, "share_numerators", numerators),
+        registered(con, "share_denominators", denominators),
+    ):
+        rows = con.execute(sql, params).fetchall()
+    names = ("municipality", "period", *query.by, "value", "persons", "numerator", "denominator")
+    return _table(
+        query.by, [dict(zip(names, row, strict=True)) for row in rows], True, presorted=True
+    )
 
 
 def _censored_notes(denominators: pa.Table, what: tuple[str, str], why: str) -> tuple[str, ...]:
@@ -506,7 +517,9 @@ def long_term_share(warehouse: Warehouse, query: Query) -> Result:
     long_term = Sql("f.run_weeks > $long_term_weeks", {"long_term_weeks": LONG_TERM_WEEKS})
     numerators = _reference_cells("long_term_share", warehouse, query, long_term)
     denominators = _reference_cells("long_term_share", warehouse, query)
-    table = _shares(query, numerators, denominators, labels=(), unit="persons", keep_empty=True)
+    table = _shares(
+        warehouse.con, query, numerators, denominators, labels=(), unit="persons", keep_empty=True
+    )
     return Result(
         get_indicator("long_term_share"), query, table, MIKRODATA, _reference_notes(query, span)
     )
@@ -589,7 +602,13 @@ def inflow_origin(warehouse: Warehouse, query: Query) -> Result:
     if cells is None:
         return _empty("inflow_origin", query, True, _NO_DATA)
     table = _shares(
-        query, cells.numerators, cells.denominators, labels=labels, unit="events", keep_empty=False
+        warehouse.con,
+        query,
+        cells.numerators,
+        cells.denominators,
+        labels=labels,
+        unit="events",
+        keep_empty=False,
     )
     notes = _censored_notes(
         cells.denominators,
@@ -627,6 +646,7 @@ def status_after_exit(warehouse: Warehouse, query: Query) -> Result:
     if cells is None:
         return _empty("status_after_exit", query, True, _NO_DATA)
     table = _shares(
+        warehouse.con,
         query,
         cells.numerators,
         cells.denominators,

@@ -28,6 +28,7 @@ An offer type not in the table (none can be imported today) counts as "Andet".
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -36,6 +37,7 @@ import pyarrow as pa
 
 from ungeindsats.indicators.cells import BREAKDOWNS, cell_sql, support_cells
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
+from ungeindsats.indicators.memo import recall, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
     IndicatorError,
@@ -161,6 +163,30 @@ f AS (
 )"""
 
 
+_offer_tables = itertools.count()
+
+
+def _offer_weeks(warehouse: Warehouse, first: int, last: int) -> tuple[str, list[object]]:
+    """The CTE ``f`` of offer weeks between two weeks, and its parameters. Inside
+    ``memo.shared()`` it is built once into a temporary table that every breakdown of the three
+    offer indicators reads: the expansion into weeks is most of their cost."""
+    params: list[object] = [first, last, first, last, first, last]
+    if not sharing():
+        return _OFFER_WEEKS, params
+    con = warehouse.con
+
+    def build() -> str:
+        name = f"shared_offer_weeks_{next(_offer_tables)}"
+        con.execute(f"CREATE TEMP TABLE {name} AS WITH {_OFFER_WEEKS} SELECT * FROM f", params)
+        return name
+
+    def drop(name: str) -> None:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    name = recall(("offer_weeks", id(warehouse), first, last), build, drop)
+    return f"f AS (SELECT * FROM {name})", []
+
+
 def _offer_counts(
     warehouse: Warehouse,
     query: Query,
@@ -191,11 +217,9 @@ def _offer_counts(
     union, union_params = per_municipality(
         f", period{key_list}, person_id, offer_type, offer_kind", "base", query
     )
-    sql_text = f"WITH {_OFFER_WEEKS}, {base}, taken AS ({union}) {final.format(keys=key_list)}"
-    params = [
-        first, last, first, last, first, last,
-        OTHER_KIND, *sql.params, *union_params, *final_params,
-    ]  # fmt: skip
+    offer_weeks, offer_params = _offer_weeks(warehouse, first, last)
+    sql_text = f"WITH {offer_weeks}, {base}, taken AS ({union}) {final.format(keys=key_list)}"
+    params = [*offer_params, OTHER_KIND, *sql.params, *union_params, *final_params]
     kinds = pa.table(
         {
             "offer_type": pa.array(list(OFFER_KINDS), pa.string()),

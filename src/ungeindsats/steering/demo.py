@@ -31,16 +31,23 @@ class SteeringStep:
 
 
 def steering_step(
-    url: str, warehouse: Warehouse, rule: DisclosureRule, month: Period, *, who: str
+    url: str,
+    warehouse: Warehouse,
+    rule: DisclosureRule,
+    month: Period,
+    *,
+    who: str,
+    refresh: bool = False,
 ) -> SteeringStep:
-    """Demo plan in (once), goals measured, the goal board for ``month`` out."""
+    """Demo plan in (once), goals measured, the goal board for ``month`` out. ``refresh``
+    re-measures every month (the main job asks for it when an import changed the data)."""
     messages = []
     with open_steering(url) as db:
         with db.begin() as session:
             if not session.scalar(select(func.count()).select_from(Intervention)):
                 messages.append(str(import_plan(session, DEMO_PLAN, who=who)))
         with db.begin() as session:
-            messages.append(str(measure_goals(session, warehouse, month)))
+            messages.append(str(measure_goals(session, warehouse, month, refresh=refresh)))
         with db.begin() as session:
             board = goal_board(session, rule, as_of=month.end_date)
     return SteeringStep(messages, board)
