@@ -72,3 +72,22 @@ def test_offers_inside_the_block_equal_offers_outside() -> None:
         assert len(_temp_tables(wh)) == 1
     assert together == alone
     assert _temp_tables(wh) == []
+
+
+def test_neet_inside_the_block_equals_neet_outside() -> None:
+    """The hand-worked restgruppe fixture (test_neet.py): share, characteristics and indicator
+    count by every breakdown the layer holds give the same tables with the reference-week
+    statuses shared; one status table per indicator query shape, all dropped at the end."""
+    from .test_neet import neet_wh
+
+    wh = neet_wh.__wrapped__()  # type: ignore[attr-defined]
+    year = parse_period("2017")
+    names = ("neet_share", "neet_characteristics", "neet_indicator_count")
+    queries = [Query((VIBORG, COUNTRY), (year,), by=by) for by in ((), ("sex",), ("age_band",))]
+    alone = [get_indicator(n)(wh, q).table for n in names for q in queries]
+    assert all(table.num_rows for table in alone)
+    with shared():
+        together = [get_indicator(n)(wh, q).table for n in names for q in queries]
+        assert 1 <= len(_temp_tables(wh)) <= len(names)
+    assert together == alone
+    assert _temp_tables(wh) == []

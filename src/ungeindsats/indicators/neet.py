@@ -30,6 +30,7 @@ Choices the definition leaves open (each also stated in the indicators' Danish d
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +39,7 @@ import pyarrow as pa
 
 from ungeindsats.indicators.cells import BREAKDOWNS
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
+from ungeindsats.indicators.memo import recall, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
     IndicatorError,
@@ -347,9 +349,11 @@ def share_cells(
         f"{spec.persons} AS persons FROM {spec.relation} AS f "
         f"LEFT JOIN person AS p ON p.person_id = f.person_id{joins} WHERE {' AND '.join(where)}"
     )
+    ctes, ctes_params, relation = _shared_relation(warehouse, spec, tables)
+    body = body.replace(f" FROM {spec.relation} AS f ", f" FROM {relation} AS f ")
     municipal = [m for m in query.municipalities if m != COUNTRY]
     parts: list[str] = []
-    params: list[object] = list(spec.ctes_params)
+    params: list[object] = list(ctes_params)
     if municipal:
         parts.append(
             f"SELECT CAST(f.municipality AS SMALLINT) AS municipality, f.period{select}, {body} "
@@ -366,7 +370,7 @@ def share_cells(
     order = ", ".join(
         ["municipality", "period", *(f"_order_{d}" if exprs[d][1] else d for d in dims)]
     )
-    sql = f"{spec.ctes} {' UNION ALL '.join(parts)} ORDER BY {order}"
+    sql = f"{ctes} {' UNION ALL '.join(parts)} ORDER BY {order}"
     con = warehouse.con
     registered = {**tables, **{d.table: d.arrow() for d in spec.dimensions}}
     for name, table in registered.items():
@@ -390,6 +394,49 @@ def share_cells(
             "denominator": cells["denominator"].cast(pa.int64()),
         }
     )
+
+
+_relation_tables = itertools.count()
+
+
+def _shared_relation(
+    warehouse: Warehouse, spec: ShareSql, tables: Mapping[str, pa.Table]
+) -> tuple[str, Sequence[object], str]:
+    """The spec's CTEs, their parameters and the relation to read. Inside ``memo.shared()`` the
+    relation (every young person's status at every reference week) is built once into a
+    temporary table that all breakdowns of the indicator read."""
+    if not sharing():
+        return spec.ctes, spec.ctes_params, spec.relation
+    con = warehouse.con
+    # The registered tables (reference weeks, ages) are small; their contents are in the key.
+    contents = repr({name: table.to_pydict() for name, table in tables.items()})
+    key = (
+        "share_relation",
+        id(warehouse),
+        spec.ctes,
+        tuple(spec.ctes_params),
+        spec.relation,
+        contents,
+    )
+
+    def build() -> str:
+        name = f"shared_relation_{next(_relation_tables)}"
+        for table_name, table in tables.items():
+            con.register(table_name, table)
+        try:
+            con.execute(
+                f"CREATE TEMP TABLE {name} AS {spec.ctes} SELECT * FROM {spec.relation}",
+                list(spec.ctes_params),
+            )
+        finally:
+            for table_name in tables:
+                con.unregister(table_name)
+        return name
+
+    def drop(name: str) -> None:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    return "", (), recall(key, build, drop)
 
 
 def checked_ages(name: str, query: Query, allowed: tuple[int, int]) -> tuple[int, int]:
