@@ -116,8 +116,11 @@ def _support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) ->
     sql = cell_sql(query, ages)
     municipal = [m for m in query.municipalities if m != COUNTRY]
     parts, params = [], []
+    # The facts hold public support only, so the code table is needed only to break down by it.
+    uses_code = any("c." in BREAKDOWNS[b] for b in (*query.by, *query.filters))
+    code_join = "JOIN code_dim AS c ON c.code = f.code " if uses_code else ""
     body = (
-        " FROM fact_status_month AS f JOIN code_dim AS c ON c.code = f.code "
+        f" FROM fact_status_month AS f {code_join}"
         "JOIN q_period AS q ON q.year = f.year AND q.month = f.month "
         f"{sql.joins} WHERE {sql.where}"
     )

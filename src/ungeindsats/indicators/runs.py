@@ -221,11 +221,18 @@ def event_cells(
         "count(DISTINCT CASE WHEN f.censored = 0 THEN f.person_id END) AS persons, "
         "CAST(sum(f.censored) AS BIGINT) AS censored"
     )
-    body = (
-        " FROM ev AS f JOIN code_dim AS c ON c.code = f.code "
-        "JOIN person AS p ON p.person_id = f.person_id "
-        f"WHERE {' AND '.join(where)}"
+    # Join the code and person tables only when a breakdown or filter reads them: a compute
+    # of the whole country asks every breakdown of events for millions of persons.
+    used = " ".join([*(expressions[b] for b in by), *where])
+    joins = "".join(
+        join
+        for alias, join in (
+            ("c.", " JOIN code_dim AS c ON c.code = f.code"),
+            ("p.", " JOIN person AS p ON p.person_id = f.person_id"),
+        )
+        if alias in used
     )
+    body = f" FROM ev AS f{joins} WHERE {' AND '.join(where)}"
     parts = []
     municipal = [m for m in query.municipalities if m != COUNTRY]
     if municipal:
