@@ -12,7 +12,7 @@ FLOWS = ("inflow_origin", "status_after_exit")
 
 def _temp_tables(wh: Warehouse) -> list[str]:
     rows = wh.con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'shared_%'"
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'shared_%'"
     ).fetchall()
     return [r[0] for r in rows]
 

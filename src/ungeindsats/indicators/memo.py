@@ -3,16 +3,19 @@
 ``compute`` asks every indicator for every municipality and month, once per breakdown. Much of
 each answer does not depend on the breakdown: the support cells, the runs and events of the
 flow indicators. Inside ``shared()`` such a piece is computed once and remembered (in memory, or
-as a temporary table in the warehouse) until the block ends. Outside the block nothing is
+as a table in the warehouse named ``shared_<n>``) until the block ends. Outside the block nothing is
 remembered, so an ordinary query always reads the warehouse as it is now. The block must not
 contain an import: what it remembers would go stale.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
+
+import duckdb
 
 T = TypeVar("T")
 
@@ -58,3 +61,39 @@ def recall(key: Hashable, make: Callable[[], T], cleanup: Callable[[T], None] | 
         if cleanup is not None:
             _memory.cleanups.append(lambda: cleanup(value))
     return _memory.values[key]  # type: ignore[return-value]
+
+
+_tables = itertools.count()
+TABLE_PREFIX = "shared_"
+
+
+def shared_table(
+    con: duckdb.DuckDBPyConnection, key: Hashable, select: str, params: object = None
+) -> str | None:
+    """Inside ``shared()``: the name of a table holding the rows of ``select``, built the first
+    time ``key`` is asked for and dropped when the block ends; outside: None (the caller reads
+    ``select`` itself). An ordinary table, not a temporary one: DuckDB can move it out of memory,
+    and some of these (every young person at every reference week) are millions of rows."""
+    if _memory is None:
+        return None
+
+    def build() -> str:
+        name = f"{TABLE_PREFIX}{next(_tables)}"
+        con.execute(f"CREATE TABLE {name} AS {select}", params)
+        return name
+
+    def drop(name: str) -> None:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    return recall(("table", key), build, drop)
+
+
+def drop_leftovers(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop shared tables that an interrupted block left behind."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND starts_with(table_name, ?)",
+        [TABLE_PREFIX],
+    ).fetchall()
+    for (name,) in rows:
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')

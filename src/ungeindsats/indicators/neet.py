@@ -30,7 +30,6 @@ Choices the definition leaves open (each also stated in the indicators' Danish d
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,7 +38,7 @@ import pyarrow as pa
 
 from ungeindsats.indicators.cells import BREAKDOWNS
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
-from ungeindsats.indicators.memo import recall, sharing
+from ungeindsats.indicators.memo import shared_table, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
     IndicatorError,
@@ -396,47 +395,27 @@ def share_cells(
     )
 
 
-_relation_tables = itertools.count()
-
-
 def _shared_relation(
     warehouse: Warehouse, spec: ShareSql, tables: Mapping[str, pa.Table]
 ) -> tuple[str, Sequence[object], str]:
     """The spec's CTEs, their parameters and the relation to read. Inside ``memo.shared()`` the
-    relation (every young person's status at every reference week) is built once into a
-    temporary table that all breakdowns of the indicator read."""
+    relation (every young person's status at every reference week) is built once into a table
+    that all breakdowns of the indicator read."""
     if not sharing():
         return spec.ctes, spec.ctes_params, spec.relation
     con = warehouse.con
     # The registered tables (reference weeks, ages) are small; their contents are in the key.
     contents = repr({name: table.to_pydict() for name, table in tables.items()})
-    key = (
-        "share_relation",
-        id(warehouse),
-        spec.ctes,
-        tuple(spec.ctes_params),
-        spec.relation,
-        contents,
-    )
-
-    def build() -> str:
-        name = f"shared_relation_{next(_relation_tables)}"
-        for table_name, table in tables.items():
-            con.register(table_name, table)
-        try:
-            con.execute(
-                f"CREATE TEMP TABLE {name} AS {spec.ctes} SELECT * FROM {spec.relation}",
-                list(spec.ctes_params),
-            )
-        finally:
-            for table_name in tables:
-                con.unregister(table_name)
-        return name
-
-    def drop(name: str) -> None:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-
-    return "", (), recall(key, build, drop)
+    key = ("relation", id(warehouse), spec.ctes, tuple(spec.ctes_params), spec.relation, contents)
+    for table_name, table in tables.items():
+        con.register(table_name, table)
+    try:
+        select = f"{spec.ctes} SELECT * FROM {spec.relation}"
+        name = shared_table(con, key, select, list(spec.ctes_params))
+    finally:
+        for table_name in tables:
+            con.unregister(table_name)
+    return "", (), str(name)
 
 
 def checked_ages(name: str, query: Query, allowed: tuple[int, int]) -> tuple[int, int]:

@@ -28,7 +28,6 @@ An offer type not in the table (none can be imported today) counts as "Andet".
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -37,7 +36,7 @@ import pyarrow as pa
 
 from ungeindsats.indicators.cells import BREAKDOWNS, cell_sql, support_cells
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
-from ungeindsats.indicators.memo import recall, sharing
+from ungeindsats.indicators.memo import shared_table
 from ungeindsats.indicators.model import (
     COUNTRY,
     IndicatorError,
@@ -163,28 +162,14 @@ f AS (
 )"""
 
 
-_offer_tables = itertools.count()
-
-
 def _offer_weeks(warehouse: Warehouse, first: int, last: int) -> tuple[str, list[object]]:
     """The CTE ``f`` of offer weeks between two weeks, and its parameters. Inside
-    ``memo.shared()`` it is built once into a temporary table that every breakdown of the three
-    offer indicators reads: the expansion into weeks is most of their cost."""
+    ``memo.shared()`` it is built once into a table that every breakdown of the three offer
+    indicators reads: the expansion into weeks is most of their cost."""
     params: list[object] = [first, last, first, last, first, last]
-    if not sharing():
-        return _OFFER_WEEKS, params
-    con = warehouse.con
-
-    def build() -> str:
-        name = f"shared_offer_weeks_{next(_offer_tables)}"
-        con.execute(f"CREATE TEMP TABLE {name} AS WITH {_OFFER_WEEKS} SELECT * FROM f", params)
-        return name
-
-    def drop(name: str) -> None:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-
-    name = recall(("offer_weeks", id(warehouse), first, last), build, drop)
-    return f"f AS (SELECT * FROM {name})", []
+    key = ("offer_weeks", id(warehouse), first, last)
+    name = shared_table(warehouse.con, key, f"WITH {_OFFER_WEEKS} SELECT * FROM f", params)
+    return (_OFFER_WEEKS, params) if name is None else (f"f AS (SELECT * FROM {name})", [])
 
 
 def _offer_counts(

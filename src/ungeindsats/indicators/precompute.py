@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.indicators.facts import ensure_facts, facts_stale
-from ungeindsats.indicators.memo import shared
+from ungeindsats.indicators.memo import drop_leftovers, shared
 from ungeindsats.indicators.model import (
     COUNTRY,
     Indicator,
@@ -210,7 +210,7 @@ def compute(
     """
     started = time.perf_counter()
     chosen = all_indicators() if indicators is None else [get_indicator(n) for n in indicators]
-    with _memory_limit(warehouse, COMPUTE_MEMORY_LIMIT), shared():
+    with _memory_limit(warehouse, COMPUTE_MEMORY_LIMIT), _unordered(warehouse), shared():
         rebuilt = facts_stale(warehouse)
         ensure_facts(warehouse)
         [(import_id,)] = warehouse.con.execute(
@@ -257,6 +257,20 @@ def _memory_limit(warehouse: Warehouse, limit: str) -> Iterator[None]:
         con.execute("RESET memory_limit" if was_default else f"SET memory_limit = '{before}'")
 
 
+@contextmanager
+def _unordered(warehouse: Warehouse) -> Iterator[None]:
+    """DuckDB may write query results in any order for the duration: every table of the layer
+    is sorted explicitly, and keeping insertion order costs memory on the big shared tables."""
+    con = warehouse.con
+    [(before,)] = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        # SET takes no bound parameters; the value is DuckDB's own boolean.
+        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
+
+
 def _build(
     warehouse: Warehouse,
     jobs: list[_Job],
@@ -271,6 +285,7 @@ def _build(
     report(0, total)
     con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
     con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
+    drop_leftovers(con)
     con.execute(f"CREATE TABLE {_BUILD_TABLE} ({_CACHE_COLUMNS})")
     con.execute(f"CREATE TABLE {_BUILD_COVERAGE} ({_COVERAGE_COLUMNS})")
     times: list[JobTime] = []

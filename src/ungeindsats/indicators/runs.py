@@ -22,7 +22,6 @@ and ``cells.BREAKDOWNS`` only, never from user input.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
-from ungeindsats.indicators.memo import recall, sharing
+from ungeindsats.indicators.memo import shared_table, sharing
 from ungeindsats.indicators.model import COUNTRY, Query
 from ungeindsats.periods import Period
 from ungeindsats.warehouse import Warehouse
@@ -254,28 +253,15 @@ def event_cells(
     return warehouse.con.sql(sql.text, params=dict(sql.params)).to_arrow_table()
 
 
-_event_tables = itertools.count()
-
-
 def _shared_events(warehouse: Warehouse, events: Sql) -> Sql:
-    """``events`` as they are, or, inside ``memo.shared()``, read from a temporary table built
-    the first time the same events (same SQL, parameters and ``q_period``) are asked for: the
-    numerator and denominator of every breakdown of a flow indicator rest on the same events,
-    and building them (runs over every spell in the country) is the expensive part."""
+    """``events`` as they are, or, inside ``memo.shared()``, read from a table built the first
+    time the same events (same SQL, parameters and ``q_period``) are asked for: the numerator
+    and denominator of every breakdown of a flow indicator rest on the same events, and building
+    them (runs over every spell in the country) is the expensive part."""
     if not sharing():
         return events
     con = warehouse.con
     periods = tuple(con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
     key = ("events", id(warehouse), events.text, tuple(sorted(events.params.items())), periods)
-
-    def build() -> str:
-        name = f"shared_events_{next(_event_tables)}"
-        con.execute(
-            f"CREATE TEMP TABLE {name} AS {events.text} SELECT * FROM ev", dict(events.params)
-        )
-        return name
-
-    def drop(name: str) -> None:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-
-    return Sql(f"WITH ev AS (SELECT * FROM {recall(key, build, drop)}) ")
+    name = shared_table(con, key, f"{events.text} SELECT * FROM ev", dict(events.params))
+    return Sql(f"WITH ev AS (SELECT * FROM {name}) ")
