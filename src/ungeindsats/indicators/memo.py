@@ -73,17 +73,23 @@ def shared_table(
     """Inside ``shared()``: the name of a table holding the rows of ``select``, built the first
     time ``key`` is asked for and dropped when the block ends; outside: None (the caller reads
     ``select`` itself). An ordinary table, not a temporary one: DuckDB can move it out of memory,
-    and some of these (every young person at every reference week) are millions of rows."""
+    and some of these (every young person at every reference week) are millions of rows. If
+    even so it does not fit in DuckDB's memory limit, None: the caller reads ``select`` per
+    query, which needs less memory at once (slower, never wrong)."""
     if _memory is None:
         return None
 
-    def build() -> str:
+    def build() -> str | None:
         name = f"{TABLE_PREFIX}{next(_tables)}"
-        con.execute(f"CREATE TABLE {name} AS {select}", params)
+        try:
+            con.execute(f"CREATE TABLE {name} AS {select}", params)
+        except duckdb.OutOfMemoryException:
+            return None
         return name
 
-    def drop(name: str) -> None:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    def drop(name: str | None) -> None:
+        if name is not None:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
 
     return recall(("table", key), build, drop)
 

@@ -415,7 +415,9 @@ def _shared_relation(
     finally:
         for table_name in tables:
             con.unregister(table_name)
-    return "", (), str(name)
+    if name is None:
+        return spec.ctes, spec.ctes_params, spec.relation
+    return "", (), name
 
 
 def checked_ages(name: str, query: Query, allowed: tuple[int, int]) -> tuple[int, int]:

@@ -264,4 +264,4 @@ def _shared_events(warehouse: Warehouse, events: Sql) -> Sql:
     periods = tuple(con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
     key = ("events", id(warehouse), events.text, tuple(sorted(events.params.items())), periods)
     name = shared_table(con, key, f"{events.text} SELECT * FROM ev", dict(events.params))
-    return Sql(f"WITH ev AS (SELECT * FROM {name}) ")
+    return events if name is None else Sql(f"WITH ev AS (SELECT * FROM {name}) ")
