@@ -20,6 +20,10 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "dream": ("benchmarks.bench_dream", [], ["--quick"]),
     "demo": ("benchmarks.bench_demo", [], ["--scale", "0.05"]),
     "indicators": ("benchmarks.bench_indicators", [], ["--scale", "0.05"]),
+    "benchmark": ("benchmarks.bench_benchmark", [], ["--scale", "0.05"]),
+    "economics": ("benchmarks.bench_economics", [], ["--scale", "0.05"]),
+    "reports": ("benchmarks.bench_reports", [], ["--scale", "0.05"]),
+    "web": ("benchmarks.bench_web", [], ["--seconds", "10"]),
 }
 
 

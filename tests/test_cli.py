@@ -72,9 +72,13 @@ def test_main_job_runs_twice_and_leaks_no_cpr(tmp_path: Path) -> None:
     with or without the hyphen.
     """
     data = tmp_path / "data"
-    first = runner.invoke(app, ["--data-dir", str(data), "run", "--examples", str(EXAMPLES)])
+    first = runner.invoke(
+        app, ["--data-dir", str(data), "run", "--examples", str(EXAMPLES), "--no-serve"]
+    )
     assert first.exit_code == 0, first.output
-    second = runner.invoke(app, ["--data-dir", str(data), "run", "--examples", str(EXAMPLES)])
+    second = runner.invoke(
+        app, ["--data-dir", str(data), "run", "--examples", str(EXAMPLES), "--no-serve"]
+    )
     assert second.exit_code == 0, second.output
     assert second.stdout.count("allerede indlæst") == 6
 

@@ -18,6 +18,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ungeindsats.cli_benchmark import benchmark_command
+from ungeindsats.cli_report import report_command
+from ungeindsats.cli_steering import print_goal_board, steering_app, users_app
+from ungeindsats.cli_web import serve_command
 from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.ingest.errors import UserError
 from ungeindsats.ingest.load import ImportOptions, ImportOutcome
@@ -40,6 +44,11 @@ app.add_typer(import_app, name="import")
 app.add_typer(fetch_app, name="fetch")
 demo_app = typer.Typer(help="Syntetiske demodata for hele landet.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
+app.add_typer(users_app, name="users")
+app.add_typer(steering_app, name="steering")
+app.command("serve")(serve_command)
+app.command("benchmark")(benchmark_command)
+app.command("report")(report_command)
 
 out = Console()
 err = Console(stderr=True)
@@ -252,8 +261,13 @@ def run_command(
     month: Annotated[
         str, typer.Option("--period", help="Måneden nøgletallene vises for.")
     ] = "2019M02",
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help="Start dashboardet bagefter (stop med Ctrl+C)."),
+    ] = True,
 ) -> None:
-    """Hovedkørslen: demodata (dannes første gang), indlæsning, beregning og nøgletal."""
+    """Hovedkørslen: demodata (dannes første gang), indlæsning, beregning, nøgletal og
+    dashboardet på http://127.0.0.1:8000."""
     from ungeindsats.mainjob import run_main_job
 
     code = _codes(kommune)[0]
@@ -266,6 +280,12 @@ def run_command(
     print_status(result.status)
     for table in result.key_figures:
         print_key_figures(table)
+    if result.goal_board is not None:
+        print_goal_board(result.goal_board)
+    if serve:
+        from ungeindsats.cli_web import serve_dashboard
+
+        serve_dashboard(settings(), admin=True)
 
 
 def print_key_figures(table: KeyFigureTable) -> None:
@@ -449,3 +469,8 @@ def demo_generate_command(
         f"ovenfor (se {out_dir / 'manifest.json'}), eller kør 'ungeindsats run'.",
         highlight=False,
     )
+
+
+from ungeindsats.cli_economics import register as _register_economics  # noqa: E402
+
+_register_economics(app)

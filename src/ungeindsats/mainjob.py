@@ -19,6 +19,8 @@ from ungeindsats.ingest.sources import import_file
 from ungeindsats.keyfigures import KeyFigureTable, seminar_key_figures
 from ungeindsats.periods import parse_period
 from ungeindsats.settings import Settings
+from ungeindsats.steering.board import GoalBoard
+from ungeindsats.steering.demo import steering_step
 from ungeindsats.warehouse import open_warehouse
 from ungeindsats.warehouse.status import WarehouseStatus, warehouse_status
 
@@ -38,6 +40,7 @@ class MainJobResult:
     messages: list[str]
     key_figures: list[KeyFigureTable]
     status: WarehouseStatus
+    goal_board: GoalBoard | None = None
 
 
 def _files(
@@ -69,7 +72,7 @@ def run_main_job(
     month: str = "2019M02",
 ) -> MainJobResult:
     """Bring the demo data (or the bundled ``examples``) in, compute, and summarise."""
-    from ungeindsats.indicators.facts import ensure_facts
+    from ungeindsats.indicators.facts import ensure_facts, facts_stale
 
     options = ImportOptions(
         pseudonymiser=Pseudonymiser(load_or_create_key(settings.key_path)),
@@ -85,8 +88,32 @@ def run_main_job(
             messages.append(outcome.summary())
         # The derived facts the key figures read; the full precomputed layer (for the
         # dashboard) is `ungeindsats compute`, which is not yet fast enough for every run.
+        data_changed = facts_stale(warehouse)
         ensure_facts(warehouse)
         rule = DisclosureRule(settings.disclosure_min_persons, settings.disclosure_marker)
         figures = seminar_key_figures(warehouse, rule, kommune, parse_period(month))
+        if examples is None:  # the benchmark needs all 98 municipalities; the examples hold one
+            from ungeindsats.benchmark.youth import youth_benchmark_table
+
+            figures.append(youth_benchmark_table(warehouse, rule, kommune, parse_period(month)))
+        from ungeindsats.economics.tables import economics_step
+
+        figures.extend(economics_step(warehouse, rule, kommune, parse_period(month), settings))
+        steering = steering_step(
+            settings.steering_database_url,
+            warehouse,
+            rule,
+            parse_period(month),
+            who=settings.user or "ungeindsats",
+            refresh=data_changed,
+        )
+        messages.extend(steering.messages)
+        if examples is None:  # the standard report for the demo municipality, in out/
+            from ungeindsats.reports.write import write_report
+
+            written = write_report(
+                warehouse, settings, kommune, month, out_dir=settings.report_path
+            )
+            messages.extend(f"Rapport skrevet: {path}" for path in written)
         status = warehouse_status(warehouse)
-    return MainJobResult(messages, figures, status)
+    return MainJobResult(messages, figures, status, steering.board)

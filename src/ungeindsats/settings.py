@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     log_file: Path | None = Field(
         None, description="The application log; default <data_dir>/ungeindsats.log."
     )
+    steering_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the steering database (SQLite file or PostgreSQL); "
+        "default sqlite:///<data_dir>/steering.sqlite.",
+    )
     user: str | None = Field(
         None, description="Name written in the import log; default the operating-system user."
     )
@@ -84,6 +89,30 @@ class Settings(BaseSettings):
     demo_seed: int = Field(2019, description="Random seed of the generated demo data.")
     import_chunk_rows: int = Field(
         100_000, description="Rows per chunk when streaming large DREAM files (bounds memory)."
+    )
+    refund_count_from: str = Field(
+        "2014U27",
+        description="First ISO week counted on the refund ladder (lov nr. 994 af 30/8 2015 § 30).",
+    )
+    refund_restart_weeks: int = Field(
+        52, description="Self-supporting weeks that restart the refund ladder (§ 6)."
+    )
+    refund_restart_window_weeks: int = Field(
+        156, description="The window those weeks must fall within: 3 years (§ 6)."
+    )
+    benefit_rates_file: Path | None = Field(
+        None, description="The user's own benefit rate file; default the shipped rates."
+    )
+    web_host: str = Field("127.0.0.1", description="Address the dashboard listens on.")
+    web_port: int = Field(8000, description="Port the dashboard listens on.")
+    web_insecure_loopback: bool = Field(
+        True,
+        description="Drop the Secure cookie flag for plain http on 127.0.0.1/localhost only.",
+    )
+    dashboard_kommune: int = Field(791, description="Municipality the dashboard opens on.")
+    dashboard_month: str = Field("2019M02", description="Month the dashboard opens on.")
+    report_dir: Path | None = Field(
+        None, description="Folder the main job writes the standard report to; default out/."
     )
 
     @classmethod
@@ -124,3 +153,12 @@ class Settings(BaseSettings):
     @property
     def log_path(self) -> Path:
         return self.log_file or self.data_dir / "ungeindsats.log"
+
+    @property
+    def report_path(self) -> Path:
+        """out/ beside the data folder (data/ → out/), unless ``report_dir`` says otherwise."""
+        return self.report_dir or self.data_dir.parent / "out"
+
+    @property
+    def steering_database_url(self) -> str:
+        return self.steering_url or f"sqlite:///{self.data_dir / 'steering.sqlite'}"
