@@ -2,13 +2,17 @@
 
 On a fresh machine it generates the national demo data once (``<data_dir>/demo``), imports every
 file with the real importers (a file already imported is skipped), rebuilds the derived fact
-tables when an import changed anything, and returns the seminar's
-key figures for the chosen municipality with a summary of the warehouse. Later capabilities
-(benchmark, economics, steering, reports, dashboard) extend this one function.
+tables when an import changed anything, and then, for the chosen municipality and month: the
+seminar's key figures, the youth benchmark, the economics, the goal board (the demo action plan
+is loaded once) and the standard report in four formats. Each step's time is in the summary.
+The CLI serves the dashboard afterwards.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +67,20 @@ def _files(
     return [(f.kind, f.path, f.codes) for f in manifest.files]
 
 
+class _Steps:
+    """The main job's steps with their wall time, for the summary (where the minutes go)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+        self.lines.append(f"Trin '{name}': {seconds} s")
+
+
 def run_main_job(
     settings: Settings,
     progress: Progress = no_progress,
@@ -73,6 +91,7 @@ def run_main_job(
 ) -> MainJobResult:
     """Bring the demo data (or the bundled ``examples``) in, compute, and summarise."""
     from ungeindsats.indicators.facts import ensure_facts, facts_stale
+    from ungeindsats.indicators.memo import shared
 
     options = ImportOptions(
         pseudonymiser=Pseudonymiser(load_or_create_key(settings.key_path)),
@@ -82,38 +101,50 @@ def run_main_job(
         drop_attributes=frozenset(settings.drop_person_attributes),
     )
     messages = []
+    steps = _Steps()
+    period = parse_period(month)
+    rule = DisclosureRule(settings.disclosure_min_persons, settings.disclosure_marker)
     with open_warehouse(settings.warehouse_file) as warehouse:
-        for kind, path, codes in _files(settings, examples, progress):
-            outcome = import_file(warehouse, kind, path, options, codes=codes)
-            messages.append(outcome.summary())
-        # The derived facts the key figures read; the full precomputed layer (for the
-        # dashboard) is `ungeindsats compute`, which is not yet fast enough for every run.
+        with steps.step("indlæsning"):
+            for kind, path, codes in _files(settings, examples, progress):
+                outcome = import_file(warehouse, kind, path, options, codes=codes)
+                messages.append(outcome.summary())
+        # The derived facts every figure reads. The precomputed layer for the dashboard is
+        # `ungeindsats compute`; the dashboard computes what the layer does not hold.
         data_changed = facts_stale(warehouse)
-        ensure_facts(warehouse)
-        rule = DisclosureRule(settings.disclosure_min_persons, settings.disclosure_marker)
-        figures = seminar_key_figures(warehouse, rule, kommune, parse_period(month))
-        if examples is None:  # the benchmark needs all 98 municipalities; the examples hold one
-            from ungeindsats.benchmark.youth import youth_benchmark_table
+        with steps.step("faktatabeller"):
+            ensure_facts(warehouse)
+        # No import from here on: the steps share the work they have in common (the same
+        # flows and cells asked for by the key figures, the benchmark and the report).
+        with shared():
+            with steps.step("nøgletal"):
+                figures = seminar_key_figures(warehouse, rule, kommune, period)
+            if examples is None:  # the benchmark needs all 98 municipalities
+                from ungeindsats.benchmark.youth import youth_benchmark_table
 
-            figures.append(youth_benchmark_table(warehouse, rule, kommune, parse_period(month)))
-        from ungeindsats.economics.tables import economics_step
+                with steps.step("benchmark"):
+                    figures.append(youth_benchmark_table(warehouse, rule, kommune, period))
+            from ungeindsats.economics.tables import economics_step
 
-        figures.extend(economics_step(warehouse, rule, kommune, parse_period(month), settings))
-        steering = steering_step(
-            settings.steering_database_url,
-            warehouse,
-            rule,
-            parse_period(month),
-            who=settings.user or "ungeindsats",
-            refresh=data_changed,
-        )
-        messages.extend(steering.messages)
-        if examples is None:  # the standard report for the demo municipality, in out/
-            from ungeindsats.reports.write import write_report
+            with steps.step("økonomi"):
+                figures.extend(economics_step(warehouse, rule, kommune, period, settings))
+            with steps.step("styring"):
+                steering = steering_step(
+                    settings.steering_database_url,
+                    warehouse,
+                    rule,
+                    period,
+                    who=settings.user or "ungeindsats",
+                    refresh=data_changed,
+                )
+            messages.extend(steering.messages)
+            if examples is None:  # the standard report for the demo municipality, in out/
+                from ungeindsats.reports.write import write_report
 
-            written = write_report(
-                warehouse, settings, kommune, month, out_dir=settings.report_path
-            )
-            messages.extend(f"Rapport skrevet: {path}" for path in written)
+                with steps.step("rapport"):
+                    written = write_report(
+                        warehouse, settings, kommune, month, out_dir=settings.report_path
+                    )
+                messages.extend(f"Rapport skrevet: {path}" for path in written)
         status = warehouse_status(warehouse)
-    return MainJobResult(messages, figures, status, steering.board)
+    return MainJobResult([*messages, *steps.lines], figures, status, steering.board)
