@@ -78,38 +78,16 @@ def _child(warehouse: Path, kommune: int, period: str, out: Path) -> dict[str, A
 
 
 def _warehouse(workdir: Path, scale: float, given: Path | None) -> tuple[Path, dict[str, Any]]:
-    """A copy of ``given``, or the demo at ``scale`` imported once and kept in ``workdir``."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    if given is not None:
-        copy = workdir / "given.duckdb"
-        shutil.copyfile(given, copy)
-        return copy, {"warehouse": str(given)}
-    tag = f"{scale:g}"
-    warehouse = workdir / f"demo_{tag}.duckdb"
-    info_file = workdir / f"demo_{tag}.json"
-    if warehouse.exists() and info_file.exists():
-        print(f"  genbruger {warehouse}", flush=True)
-        return warehouse, dict(json.loads(info_file.read_text()))
-    from ungeindsats.demo import generate_demo
-    from ungeindsats.indicators.facts import ensure_facts
-    from ungeindsats.ingest.cpr import Pseudonymiser
-    from ungeindsats.ingest.load import ImportOptions
-    from ungeindsats.ingest.sources import import_file
-    from ungeindsats.warehouse import open_warehouse
+    """A copy of ``given``, or the demo at ``scale`` imported once and kept in ``workdir`` (the
+    same national warehouse the indicator and economics benchmarks use)."""
+    from benchmarks.bench_indicators import _national
 
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=workdir) as scratch:
-        manifest = generate_demo(Path(scratch), scale=scale)
-        warehouse.unlink(missing_ok=True)
-        options = ImportOptions(pseudonymiser=Pseudonymiser(KEY), user="benchmark")
-        with open_warehouse(warehouse) as wh:
-            for file in manifest.files:
-                import_file(wh, file.kind, file.path, options, codes=file.codes)
-            ensure_facts(wh)
-    info = {"scale": scale, "persons": manifest.persons, "build_s": time.perf_counter() - started}
-    info_file.write_text(json.dumps(info, indent=2))
-    print(f"  demo i skala {tag}: {manifest.persons:,} personer på {info['build_s']:.0f} s")
-    return warehouse, info
+    workdir.mkdir(parents=True, exist_ok=True)
+    if given is None:
+        return _national(workdir, scale)
+    copy = workdir / "given.duckdb"
+    shutil.copyfile(given, copy)
+    return copy, {"warehouse": str(given)}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
