@@ -16,6 +16,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+MONTH_NAMES = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+"""The months' Danish names, for text, charts and reports."""
+
 EPOCH = date(1990, 1, 1)  # a Monday, and the first day of ISO week 1990U01
 """Week number 0."""
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ungeindsats.periods import MONTH_NAMES
+
 Row = dict[str, Any]
 Spec = dict[str, Any]
 
@@ -54,20 +56,7 @@ _CONFIG: Spec = {
             "periods": ["AM", "PM"],
             "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
             "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
-            "months": [
-                "januar",
-                "februar",
-                "marts",
-                "april",
-                "maj",
-                "juni",
-                "juli",
-                "august",
-                "september",
-                "oktober",
-                "november",
-                "december",
-            ],
+            "months": list(MONTH_NAMES),
             "shortMonths": [
                 "jan",
                 "feb",

@@ -15,6 +15,7 @@ from typing import Any
 
 from ungeindsats.keyfigures import Cell
 from ungeindsats.outputs import danish_number
+from ungeindsats.periods import MONTH_NAMES
 
 Value = Cell | str
 """A table cell: a published number (``Cell``) or text (the interventions' status table)."""
@@ -162,17 +163,4 @@ def format_value(value: Value, unit: str, marker: str) -> str:
     return f"{text} %" if unit == "pct." else text
 
 
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MONTHS = MONTH_NAMES
