@@ -91,7 +91,7 @@ def run_main_job(
 ) -> MainJobResult:
     """Bring the demo data (or the bundled ``examples``) in, compute, and summarise."""
     from ungeindsats.indicators.facts import ensure_facts, facts_stale
-    from ungeindsats.indicators.memo import shared
+    from ungeindsats.indicators.memo import drop_leftovers, shared
 
     options = ImportOptions(
         pseudonymiser=Pseudonymiser(load_or_create_key(settings.key_path)),
@@ -116,6 +116,7 @@ def run_main_job(
             ensure_facts(warehouse)
         # No import from here on: the steps share the work they have in common (the same
         # flows and cells asked for by the key figures, the benchmark and the report).
+        drop_leftovers(warehouse.con)
         with shared():
             with steps.step("nøgletal"):
                 figures = seminar_key_figures(warehouse, rule, kommune, period)

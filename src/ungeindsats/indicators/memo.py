@@ -82,7 +82,8 @@ def shared_table(
     def build() -> str | None:
         name = f"{TABLE_PREFIX}{next(_tables)}"
         try:
-            con.execute(f"CREATE TABLE {name} AS {select}", params)
+            # OR REPLACE: a block that was killed may have left a table of that name behind.
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}", params)
         except duckdb.OutOfMemoryException:
             return None
         return name
