@@ -91,3 +91,20 @@ def test_neet_inside_the_block_equals_neet_outside() -> None:
         assert 1 <= len(_temp_tables(wh)) <= len(names)
     assert together == alone
     assert _temp_tables(wh) == []
+
+
+def test_tables_left_by_a_killed_run_do_not_stop_the_next() -> None:
+    """A run killed inside the block leaves its shared tables behind: the next run builds over a
+    table of the same name, and ``drop_leftovers`` removes the rest."""
+    from ungeindsats.indicators.memo import TABLE_PREFIX, drop_leftovers, shared_table
+    from ungeindsats.warehouse import open_warehouse
+
+    wh = open_warehouse(None)
+    for n in range(3):
+        wh.con.execute(f"CREATE TABLE {TABLE_PREFIX}{n} AS SELECT 1 AS x")
+    with shared():
+        name = shared_table(wh.con, "k", "SELECT 2 AS x")
+        assert name is not None
+        assert wh.con.execute(f"SELECT x FROM {name}").fetchall() == [(2,)]
+    drop_leftovers(wh.con)
+    assert _temp_tables(wh) == []
