@@ -147,14 +147,25 @@ def _child_read(warehouse: Path) -> dict[str, Any]:
             "SELECT DISTINCT municipality FROM indicator_cache ORDER BY 1"
         ).fetchall()
     ]
-    months = [
-        r[0]
-        for r in wh.con.execute("SELECT DISTINCT period FROM indicator_cache ORDER BY 1").fetchall()
-    ]
+    # Each held figure's own periods: months, or years for a yearly indicator.
+    periods = {
+        name: [r[0] for r in rows]
+        for name, rows in (
+            (
+                name,
+                wh.con.execute(
+                    "SELECT DISTINCT period FROM indicator_cache WHERE indicator = ? ORDER BY 1",
+                    [name],
+                ).fetchall(),
+            )
+            for name in {h[0] for h in held}
+        )
+    }
     pick = random.Random(4)
-    questions = [
-        (*pick.choice(held), pick.choice(areas), pick.choice(months)) for _ in range(READS)
-    ]
+    questions = []
+    for _ in range(READS):
+        name, breakdown = pick.choice(held)
+        questions.append((name, breakdown, pick.choice(areas), pick.choice(periods[name])))
     times, rows = [], 0
     first_started = time.perf_counter()
     read_cached(wh, questions[0][0], questions[0][2], questions[0][3], questions[0][1] or None)
@@ -193,7 +204,8 @@ def _child_naive(warehouse: Path, sample_months: int) -> dict[str, Any]:
         months = [
             r[0]
             for r in wh.con.execute(
-                "SELECT DISTINCT period FROM indicator_cache ORDER BY 1"
+                "SELECT DISTINCT period FROM indicator_cache WHERE indicator = ? ORDER BY 1",
+                [NAIVE_INDICATOR],
             ).fetchall()
         ]
         sample = sorted(random.Random(7).sample(areas, min(SAMPLE_MUNICIPALITIES, len(areas))))
