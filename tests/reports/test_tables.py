@@ -138,3 +138,24 @@ def test_a_missing_cell_reads_as_a_dash() -> None:
     assert table.text(table.cell("a", "Hele landet")) == "–"
     assert table.text(table.cell("b")) == "–"
     assert table.text(table.cell("a")) == "12,0 %"
+
+
+def test_a_chart_with_every_value_hidden_is_not_drawn() -> None:
+    """Group 3's origins in a small municipality can be suppressed cell by cell: the table keeps
+    its markers, but a chart of nothing is left out of the section (Vega would lay it out at an
+    infinite size, which no PDF can hold). A chart with one value left is kept."""
+    from ungeindsats.keyfigures import Cell
+    from ungeindsats.reports.figures import bars
+    from ungeindsats.reports.model import ReportTable, Row, Section
+
+    def table(cells: tuple[Cell, Cell]) -> ReportTable:
+        return ReportTable(
+            "origin", "Hvad kommer de fra", "pct.", "2018", "Fra", ("Viborg", "Hele landet"),
+            (Row("Gruppe 1", cells, "1"),), "test", "<5",
+        )  # fmt: skip
+
+    hidden = table((Cell(None, True), Cell(None, True)))
+    shown = table((Cell(None, True), Cell(40.0)))
+    section = Section("s", "Gruppe 3", blocks=(bars(hidden), hidden, bars(shown), shown))
+    assert section.tables == [hidden, shown]
+    assert [c.table for c in section.charts] == [shown]

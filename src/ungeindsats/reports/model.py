@@ -80,6 +80,13 @@ class Chart:
     spec: dict[str, Any]
     table: ReportTable
 
+    @property
+    def drawable(self) -> bool:
+        """False when disclosure control hid every value: there is nothing to draw (Vega would
+        lay out an empty chart of infinite size), and the table beside it shows the markers."""
+        values = self.spec.get("data", {}).get("values", [])
+        return any(isinstance(v, int | float) for row in values for v in row.values())
+
 
 Block = ReportTable | Chart
 
@@ -94,6 +101,10 @@ class Section:
     paragraphs: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
     available: bool = True
+
+    def __post_init__(self) -> None:
+        kept = tuple(b for b in self.blocks if not isinstance(b, Chart) or b.drawable)
+        object.__setattr__(self, "blocks", kept)
 
     @property
     def tables(self) -> list[ReportTable]:
