@@ -41,12 +41,15 @@ class CprFacts:
     sex: str  # 'M' (odd last digit) or 'K'
 
 
-def _century(digit7: int, yy: int) -> int:
-    if digit7 <= 3:
-        return 1900
-    if digit7 in (4, 9):
-        return 2000 if yy <= 36 else 1900
-    return 2000 if yy <= 57 else 1800  # digits 5-8
+def _century(digit7: npt.ArrayLike, yy: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """The CPR Office's century rule from the 7th digit and the year digits (arrays or single
+    numbers; one rule for ``cpr_facts`` and ``Pseudonymiser.from_cprs``)."""
+    d7, y = np.asarray(digit7), np.asarray(yy)
+    return np.select(
+        [d7 <= 3, (d7 == 4) | (d7 == 9)],
+        [1900, np.where(y <= 36, 2000, 1900)],
+        np.where(y <= 57, 2000, 1800),  # digits 5-8
+    )
 
 
 NOT_TEN_DIGITS = "ugyldigt CPR-nummer: skal være 10 cifre (DDMMÅÅ-SSSS)"
@@ -61,7 +64,7 @@ def cpr_facts(text: str) -> CprFacts:
     dd, mm, yy, serial = (int(g) for g in match.groups())
     if dd > 60:  # erstatningspersonnummer
         dd -= 60
-    year = _century(int(match.group(4)[0]), yy) + yy
+    year = int(_century(int(match.group(4)[0]), yy)) + yy
     try:
         born = date(year, mm, dd)
     except ValueError:
@@ -134,12 +137,7 @@ class Pseudonymiser:
             n[:, 6],
         )
         day = np.where(day > 60, day - 60, day)  # erstatningspersonnummer
-        century = np.select(
-            [digit7 <= 3, (digit7 == 4) | (digit7 == 9)],
-            [1900, np.where(yy <= 36, 2000, 1900)],
-            np.where(yy <= 57, 2000, 1800),
-        )
-        year = century + yy
+        year = _century(digit7, yy) + yy
         month_start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
         first_day = month_start.astype("datetime64[D]")
         days_in_month = ((month_start + 1).astype("datetime64[D]") - first_day).astype(np.int64)
