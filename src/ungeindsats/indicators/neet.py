@@ -343,13 +343,12 @@ def share_cells(
         where.append(f"{exprs[name][0]} IN ({', '.join('?' for _ in values)})")
         where_params.extend(values)
     joins = "".join(f" CROSS JOIN {d.table}" for d in spec.dimensions)
+    ctes, ctes_params, relation = _shared_relation(warehouse, spec, tables)
     body = (
         f"{spec.numerator} AS numerator, {spec.denominator} AS denominator, "
-        f"{spec.persons} AS persons FROM {spec.relation} AS f "
+        f"{spec.persons} AS persons FROM {relation} AS f "
         f"LEFT JOIN person AS p ON p.person_id = f.person_id{joins} WHERE {' AND '.join(where)}"
     )
-    ctes, ctes_params, relation = _shared_relation(warehouse, spec, tables)
-    body = body.replace(f" FROM {spec.relation} AS f ", f" FROM {relation} AS f ")
     municipal = [m for m in query.municipalities if m != COUNTRY]
     parts: list[str] = []
     params: list[object] = list(ctes_params)
