@@ -22,13 +22,11 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.memory import own_hwm_kb, tree_rss_kb
+from benchmarks.memory import own_hwm_kb, run_child
 
 TARGET_SECONDS = 90.0
 TARGET_MEMORY_MB = 4 * 1024
@@ -44,23 +42,15 @@ def _child(out: Path, scale: float, seed: int) -> None:
     print(json.dumps({"wall_s": wall, "persons": manifest.persons, "hwm_kb": own_hwm_kb()}))
 
 
-
-
 def _generate(out: Path, scale: float, seed: int) -> dict[str, float]:
-    command = [sys.executable, "-m", "benchmarks.bench_demo", "--child", str(out),
-               "--scale", str(scale), "--seed", str(seed)]
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
-        peak_kb = 0
-        while process.poll() is None:
-            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
-            time.sleep(0.05)
-        if process.returncode != 0:
-            sys.exit(f"the demo generation failed (exit {process.returncode})")
-        output.seek(0)
-        answer = json.loads(output.read().decode().strip().splitlines()[-1])
-    peak_mb = max(peak_kb, int(answer["hwm_kb"])) / 1024
-    return {"wall_s": float(answer["wall_s"]), "persons": answer["persons"], "peak_mb": peak_mb}
+    answer = run_child(
+        "benchmarks.bench_demo", str(out), "--scale", str(scale), "--seed", str(seed)
+    )
+    return {
+        "wall_s": float(answer["wall_s"]),
+        "persons": answer["persons"],
+        "peak_mb": answer["peak_rss_mb"],
+    }
 
 
 def _calibrate(out: Path, scale: float, report: Path) -> dict[str, object]:
@@ -89,8 +79,9 @@ def _calibrate(out: Path, scale: float, report: Path) -> dict[str, object]:
     measured = time.perf_counter() - began
     warehouse.con.close()
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(render_markdown(measurements, scale=scale, seed=manifest.seed),
-                      encoding="utf-8")
+    report.write_text(
+        render_markdown(measurements, scale=scale, seed=manifest.seed), encoding="utf-8"
+    )
     failed = [m.target.name for m in measurements if not m.passed]
     return {
         "import_s": round(imported, 1),
@@ -102,8 +93,9 @@ def _calibrate(out: Path, scale: float, report: Path) -> dict[str, object]:
         "passed": len(measurements) - len(failed),
         "failed": failed,
         "report": str(report),
-        "values": {m.target.name: None if m.value is None else round(m.value, 2)
-                   for m in measurements},
+        "values": {
+            m.target.name: None if m.value is None else round(m.value, 2) for m in measurements
+        },
     }
 
 
@@ -112,8 +104,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench-results/demo.json"))
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2019)
-    parser.add_argument("--calibrate", action="store_true",
-                        help="indlæs demoen og mål kalibreringen bagefter")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="indlæs demoen og mål kalibreringen bagefter"
+    )
     parser.add_argument("--keep", type=Path, default=None, help="behold demoen i denne mappe")
     parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -133,8 +126,11 @@ def main() -> None:
             "persons": generated["persons"],
             "generate_s": round(generated["wall_s"], 1),
             "peak_rss_mb": round(generated["peak_mb"]),
-            "targets": {"generate_s": TARGET_SECONDS, "peak_rss_mb": TARGET_MEMORY_MB,
-                        "at_scale": 1.0},
+            "targets": {
+                "generate_s": TARGET_SECONDS,
+                "peak_rss_mb": TARGET_MEMORY_MB,
+                "at_scale": 1.0,
+            },
         }
         if args.scale >= 1.0:
             result["within_targets"] = (
@@ -144,13 +140,16 @@ def main() -> None:
             report = args.out.with_name("calibration.md")
             result["calibration"] = _calibrate(folder, args.scale, report)
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
+        args.out.write_text(
+            json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         print(json.dumps({k: v for k, v in result.items() if k != "calibration"}, indent=1))
         calibration = result.get("calibration")
         if isinstance(calibration, dict):
-            print(f"calibration: {calibration['passed']} of {calibration['targets']} targets "
-                  f"({calibration['level']} tolerances); failed: {calibration['failed']}")
+            print(
+                f"calibration: {calibration['passed']} of {calibration['targets']} targets "
+                f"({calibration['level']} tolerances); failed: {calibration['failed']}"
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks import dream_data
-from benchmarks.memory import own_hwm_kb, tree_rss_kb
+from benchmarks.memory import own_hwm_kb, run_child
 
 TARGET_SECONDS = 30.0
 TARGET_MEMORY_MB = 3 * 1024
@@ -95,10 +94,7 @@ def _child_ours(file: Path, codes: Path, warehouse: Path) -> dict[str, object]:
     wall = time.perf_counter() - started
     [(spells,)] = wh.con.execute("SELECT count(*) FROM status_spell").fetchall()
     wh.close()
-    return {"wall_s": wall, "spells": spells, "hwm_kb": own_hwm_kb(),
-            "rows": outcome.rows_accepted}
-
-
+    return {"wall_s": wall, "spells": spells, "hwm_kb": own_hwm_kb(), "rows": outcome.rows_accepted}
 
 
 BASELINE_SQL = """
@@ -139,23 +135,10 @@ def _child_baseline(file: Path, warehouse: Path) -> dict[str, object]:
 # --- the parent side -------------------------------------------------------------------------
 
 
-
-
 def _measure(args: list[str]) -> tuple[dict[str, object], float]:
     """Run one child; its answer and its peak memory in MB (helper process included)."""
-    command = [sys.executable, "-m", "benchmarks.bench_dream", "--child", *args]
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
-        peak_kb = 0
-        while process.poll() is None:
-            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
-            time.sleep(0.05)
-        if process.returncode != 0:
-            raise RuntimeError(f"benchmark child failed: {' '.join(args)}")
-        output.seek(0)
-        answer = json.loads(output.read().decode().strip().splitlines()[-1])
-    peak_kb = max(peak_kb, int(answer.get("hwm_kb", 0)))
-    return answer, peak_kb / 1024
+    answer = run_child("benchmarks.bench_dream", *args)
+    return answer, float(answer.pop("peak_rss_mb"))
 
 
 def _ours(
@@ -164,8 +147,16 @@ def _ours(
     args = ["ours", str(file), str(codes), str(workdir / f"{name}.duckdb")]
     walls, peaks, spells = _repeat(args, repeat)
     return Measurement(
-        name, persons, file.suffix.lstrip("."), file.stat().st_size / 2**20,
-        _median(walls), max(peaks), spells, "", walls, peaks,
+        name,
+        persons,
+        file.suffix.lstrip("."),
+        file.stat().st_size / 2**20,
+        _median(walls),
+        max(peaks),
+        spells,
+        "",
+        walls,
+        peaks,
     )
 
 
@@ -173,10 +164,16 @@ def _baseline(file: Path, workdir: Path, persons: int, repeat: int) -> Measureme
     args = ["baseline", str(file), "-", str(workdir / "baseline.duckdb")]
     walls, peaks, spells = _repeat(args, repeat)
     return Measurement(
-        "baseline_duckdb_unpivot", persons, "csv", file.stat().st_size / 2**20,
-        _median(walls), max(peaks), spells,
+        "baseline_duckdb_unpivot",
+        persons,
+        "csv",
+        file.stat().st_size / 2**20,
+        _median(walls),
+        max(peaks),
+        spells,
         "read_csv auto-detect + UNPIVOT + gaps-and-islands; no pseudonyms, no validation",
-        walls, peaks,
+        walls,
+        peaks,
     )
 
 
@@ -185,8 +182,11 @@ def _csv(workdir: Path, persons: int) -> Path:
     if not path.exists():
         started = time.perf_counter()
         dream_data.write_csv(path, persons)
-        print(f"  skrev {path.name} ({path.stat().st_size / 2**20:,.0f} MB) på "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"  skrev {path.name} ({path.stat().st_size / 2**20:,.0f} MB) på "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
     return path
 
 
@@ -254,14 +254,18 @@ def run(persons: int, workdir: Path, include_baseline: bool, repeat: int) -> dic
 def print_table(report: dict[str, object]) -> None:
     rows = report["measurements"]
     assert isinstance(rows, list)
-    print(f"\n{'måling':<26}{'personer':>11}{'input':>8}{'MB':>7}{'sek. (median)':>15}"
-          f"{'spænd':>13}{'top-RSS MB':>12}{'forløb':>13}")
+    print(
+        f"\n{'måling':<26}{'personer':>11}{'input':>8}{'MB':>7}{'sek. (median)':>15}"
+        f"{'spænd':>13}{'top-RSS MB':>12}{'forløb':>13}"
+    )
     for m in rows:
         spells = f"{m['spells']:,}" if m["spells"] is not None else ""
         walls = m["walls_s"] or [m["wall_s"]]
         spread = f"{min(walls):.1f}-{max(walls):.1f}"
-        print(f"{m['name']:<26}{m['persons']:>11,}{m['input']:>8}{m['size_mb']:>7,.0f}"
-              f"{m['wall_s']:>15.1f}{spread:>13}{m['peak_rss_mb']:>12,.0f}{spells:>13}")
+        print(
+            f"{m['name']:<26}{m['persons']:>11,}{m['input']:>8}{m['size_mb']:>7,.0f}"
+            f"{m['wall_s']:>15.1f}{spread:>13}{m['peak_rss_mb']:>12,.0f}{spells:>13}"
+        )
     summary = report["summary"]
     assert isinstance(summary, dict)
     print()
@@ -273,15 +277,24 @@ def print_table(report: dict[str, object]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description="DREAM-importens hastighed og hukommelse.")
     parser.add_argument("--out", type=Path, help="JSON-fil med alle tal")
-    parser.add_argument("--persons", type=int, default=1_500_000,
-                        help="personer i den store fil (de andre er 1/3 og 1/6 af den)")
+    parser.add_argument(
+        "--persons",
+        type=int,
+        default=1_500_000,
+        help="personer i den store fil (de andre er 1/3 og 1/6 af den)",
+    )
     parser.add_argument("--quick", action="store_true", help="60.000 personer")
     parser.add_argument("--no-baseline", action="store_true", help="spring DuckDB-UNPIVOT over")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="kørsler pr. måling (medianen rapporteres; maskinen støjer)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="kørsler pr. måling (medianen rapporteres; maskinen støjer)",
+    )
     parser.add_argument("--workdir", type=Path, help="hvor datafilerne skrives (midlertidigt)")
-    parser.add_argument("--child", nargs=4, metavar=("KIND", "FILE", "CODES", "WAREHOUSE"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=4, metavar=("KIND", "FILE", "CODES", "WAREHOUSE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.child:
         kind, file, codes, warehouse = args.child

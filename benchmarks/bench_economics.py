@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.memory import own_hwm_kb, tree_rss_kb
+from benchmarks.memory import own_hwm_kb, run_child
 
 TARGET_S = 60.0
 TARGET_MB = 4 * 1024
@@ -89,19 +87,7 @@ CHILDREN = {"net_cost": _child_net_cost, "main_job": _child_main_job}
 
 def _measure(kind: str, warehouse: Path) -> dict[str, Any]:
     """Run one child; its answer with ``peak_rss_mb`` (its process tree) added."""
-    command = [sys.executable, "-m", "benchmarks.bench_economics", "--child", kind, str(warehouse)]
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
-        peak_kb = 0
-        while process.poll() is None:
-            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
-            time.sleep(0.05)
-        if process.returncode != 0:
-            raise RuntimeError(f"benchmark child failed: {kind}")
-        output.seek(0)
-        answer: dict[str, Any] = json.loads(output.read().decode().strip().splitlines()[-1])
-    answer["peak_rss_mb"] = max(peak_kb, int(answer.pop("hwm_kb", 0))) / 1024
-    return answer
+    return run_child("benchmarks.bench_economics", kind, str(warehouse))
 
 
 def run(warehouse: Path, scale: float | None) -> dict[str, Any]:

@@ -31,14 +31,13 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.memory import own_hwm_kb, tree_rss_kb
+from benchmarks.memory import own_hwm_kb, run_child
 
 TARGET_COMPUTE_S = 60.0
 TARGET_COMPUTE_MB = 6 * 1024
@@ -270,19 +269,7 @@ CHILDREN = {
 
 def _measure(kind: str, *args: str) -> dict[str, Any]:
     """Run one child; its answer with ``peak_rss_mb`` (its process tree) added."""
-    command = [sys.executable, "-m", "benchmarks.bench_indicators", "--child", kind, *args]
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
-        peak_kb = 0
-        while process.poll() is None:
-            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
-            time.sleep(0.05)
-        if process.returncode != 0:
-            raise RuntimeError(f"benchmark child failed: {kind} {' '.join(args)}")
-        output.seek(0)
-        answer: dict[str, Any] = json.loads(output.read().decode().strip().splitlines()[-1])
-    answer["peak_rss_mb"] = max(peak_kb, int(answer.pop("hwm_kb", 0))) / 1024
-    return answer
+    return run_child("benchmarks.bench_indicators", kind, *args)
 
 
 def _national(workdir: Path, scale: float) -> tuple[Path, dict[str, Any]]:

@@ -7,7 +7,13 @@ benchmark reports the larger of the two.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 
 def own_hwm_kb() -> int:
@@ -33,3 +39,25 @@ def tree_rss_kb(pid: int) -> int:
                 total += int(line.split()[1])
         pending.extend(int(c) for c in children)
     return total
+
+
+def run_child(module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m module --child *args``, sampling its process tree's resident memory every
+    50 ms; its answer (the last line it prints, JSON) with ``peak_rss_mb`` added: the larger of
+    the sampled peak and the child's own high-water mark (``hwm_kb``, which it may report).
+    Raises RuntimeError if the child fails."""
+    command = [sys.executable, "-m", module, "--child", *args]
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, stdout=output, cwd=Path(__file__).parents[1])
+        peak_kb = 0
+        while process.poll() is None:
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
+            time.sleep(0.05)
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"benchmark child failed (exit {process.returncode}): {module} {' '.join(args)}"
+            )
+        output.seek(0)
+        answer: dict[str, Any] = json.loads(output.read().decode().strip().splitlines()[-1])
+    answer["peak_rss_mb"] = max(peak_kb, int(answer.pop("hwm_kb", 0))) / 1024
+    return answer
