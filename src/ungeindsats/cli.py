@@ -288,7 +288,7 @@ def run_command(
         serve_dashboard(settings(), admin=True)
 
 
-def print_key_figures(table: KeyFigureTable) -> None:
+def print_key_figures(table: KeyFigureTable, decimals: int = 1) -> None:
     """One seminar table as disclosure control published it."""
     from ungeindsats.outputs import danish_number
 
@@ -303,7 +303,11 @@ def print_key_figures(table: KeyFigureTable) -> None:
         view.add_row(
             label,
             *(
-                table.marker if c.suppressed else "–" if c.value is None else danish_number(c.value)
+                table.marker
+                if c.suppressed
+                else "–"
+                if c.value is None
+                else danish_number(c.value, decimals)
                 for c in cells
             ),
         )

@@ -13,36 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from ungeindsats.keyfigures import KeyFigureTable
     from ungeindsats.periods import Period
     from ungeindsats.warehouse import Warehouse
-
-
-def _print(table: KeyFigureTable, decimals: int) -> None:
-    from rich.table import Table
-
-    from ungeindsats.cli import out
-    from ungeindsats.outputs import danish_number
-
-    view = Table(title=f"{table.title}, {table.period} ({table.unit})", title_justify="left")
-    view.add_column(table.row_label)
-    for column in table.columns:
-        view.add_column(column, justify="right")
-    for label, cells in table.rows:
-        view.add_row(
-            label,
-            *(
-                table.marker
-                if c.suppressed
-                else "–"
-                if c.value is None
-                else danish_number(c.value, decimals)
-                for c in cells
-            ),
-        )
-    out.print(view)
-    for note in table.notes:
-        out.print(f"  {note}", highlight=False)
 
 
 def _unit_cost(
@@ -127,7 +99,7 @@ def benchmark_command(
     kommuner, indeks og potentiale."""
     from ungeindsats.benchmark import key_figure_tables, publish_benchmark, run_benchmark
     from ungeindsats.benchmark.framework import read_variables_file
-    from ungeindsats.cli import _codes, _guard, disclosure_rule, out, settings
+    from ungeindsats.cli import _codes, _guard, disclosure_rule, out, print_key_figures, settings
     from ungeindsats.outputs import FORMATS, render_published
     from ungeindsats.periods import parse_period, parse_range
     from ungeindsats.warehouse import open_warehouse
@@ -159,7 +131,7 @@ def benchmark_command(
             return "\n".join(f"# {t.title}\n{render_published(t, 'csv')}" for t in published.tables)
         tables = key_figure_tables(published)
         for table in tables:
-            _print(table, 3 if table is tables[-1] else 1)
+            print_key_figures(table, 3 if table is tables[-1] else 1)
         return None
 
     text = _guard(run)
