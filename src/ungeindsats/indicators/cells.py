@@ -7,6 +7,7 @@ indicator turns those into its value, so the counting rule lives in one place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,7 +32,16 @@ BREAKDOWNS: dict[str, str] = {
     "origin": "coalesce(p.origin, '')",
     "district": "coalesce(f.district, '')",
 }
-_NEEDS_PERSON = {"sex", "origin"}
+_JOINS = {
+    "c": "JOIN code_dim AS c ON c.code = f.code",
+    "p": "JOIN person AS p ON p.person_id = f.person_id",
+}
+
+
+def joins_for(sql: str, *aliases: str) -> str:
+    """The joins of ``code_dim`` (alias c) and ``person`` (p) to the rows ``f`` that ``sql``
+    reads, among ``aliases``: a join nobody reads costs a hash of millions of rows."""
+    return "".join(f" {_JOINS[a]}" for a in aliases if re.search(rf"\b{a}\.", sql))
 
 
 def period_months(periods: Sequence[Period]) -> pa.Table:
@@ -81,11 +91,11 @@ def cell_sql(query: Query, ages: tuple[int, int]) -> CellSql:
     for name, values in query.filters.items():
         where.append(f"{BREAKDOWNS[name]} IN ({', '.join('?' for _ in values)})")
         params.extend(values)
-    needs_person = bool(_NEEDS_PERSON & {*query.by, *query.filters})
+    read = " ".join(BREAKDOWNS[b] for b in (*query.by, *query.filters))
     return CellSql(
         select_by="".join(f", {e}" for e in by_exprs),
         group_by="".join(f", {b}" for b in query.by),
-        joins="JOIN person AS p ON p.person_id = f.person_id" if needs_person else "",
+        joins=joins_for(read, "p"),
         where=" AND ".join(where),
         params=params,
     )
@@ -117,11 +127,10 @@ def _support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) ->
     municipal = [m for m in query.municipalities if m != COUNTRY]
     parts, params = [], []
     # The facts hold public support only, so the code table is needed only to break down by it.
-    uses_code = any("c." in BREAKDOWNS[b] for b in (*query.by, *query.filters))
-    code_join = "JOIN code_dim AS c ON c.code = f.code " if uses_code else ""
+    code_join = joins_for(" ".join(BREAKDOWNS[b] for b in (*query.by, *query.filters)), "c")
     body = (
-        f" FROM fact_status_month AS f {code_join}"
-        "JOIN q_period AS q ON q.year = f.year AND q.month = f.month "
+        f" FROM fact_status_month AS f{code_join} "
+        "JOIN q_period AS q ON q.year = f.year AND q.month = f.month"
         f"{sql.joins} WHERE {sql.where}"
     )
     aggregates = (

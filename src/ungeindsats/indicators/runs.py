@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from ungeindsats.indicators.cells import joins_for
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
 from ungeindsats.indicators.memo import shared_table, sharing
 from ungeindsats.indicators.model import COUNTRY, Query
@@ -222,15 +223,7 @@ def event_cells(
     )
     # Join the code and person tables only when a breakdown or filter reads them: a compute
     # of the whole country asks every breakdown of events for millions of persons.
-    used = " ".join([*(expressions[b] for b in by), *where])
-    joins = "".join(
-        join
-        for alias, join in (
-            ("c.", " JOIN code_dim AS c ON c.code = f.code"),
-            ("p.", " JOIN person AS p ON p.person_id = f.person_id"),
-        )
-        if alias in used
-    )
+    joins = joins_for(" ".join([*(expressions[b] for b in by), *where]), "c", "p")
     body = f" FROM ev AS f{joins} WHERE {' AND '.join(where)}"
     parts = []
     municipal = [m for m in query.municipalities if m != COUNTRY]
