@@ -31,22 +31,27 @@ FACTS_VERSION = "3"
 """The definition of the facts; a warehouse whose facts were built by another one rebuilds them
 (2: public support only, cut arithmetically instead of week by week; 3: sorted by municipality)."""
 
-# Age in whole years at a week's Thursday, in portable SQL: years between the dates, less one if
-# the birthday has not yet come that year.
-AGE_AT_THURSDAY = (
-    "(EXTRACT(YEAR FROM w.thursday) - EXTRACT(YEAR FROM p.birth_date)"
-    " - CASE WHEN EXTRACT(MONTH FROM w.thursday) * 100 + EXTRACT(DAY FROM w.thursday)"
-    " < EXTRACT(MONTH FROM p.birth_date) * 100 + EXTRACT(DAY FROM p.birth_date)"
-    " THEN 1 ELSE 0 END)"
-)
+def _age_on(day: str) -> str:
+    """Age in whole years of person ``p`` on the date ``day``, in portable SQL: years between
+    the dates, less one if the birthday has not yet come that year."""
+    return (
+        f"(EXTRACT(YEAR FROM {day}) - EXTRACT(YEAR FROM p.birth_date)"
+        f" - CASE WHEN EXTRACT(MONTH FROM {day}) * 100 + EXTRACT(DAY FROM {day})"
+        " < EXTRACT(MONTH FROM p.birth_date) * 100 + EXTRACT(DAY FROM p.birth_date)"
+        " THEN 1 ELSE 0 END)"
+    )
+
+
+AGE_AT_THURSDAY = _age_on("w.thursday")
+"""The age at the Thursday of week table row ``w``: the age rule of domain.md §2."""
 
 # The Thursday of week ``w`` (weeks are numbered from 1990U01, whose Thursday is 4 Jan 1990).
 _EPOCH_THURSDAY = "DATE '1990-01-04'"
 
 
 def _age_at_week(week: str) -> str:
-    """AGE_AT_THURSDAY for a week number instead of a row of the week table."""
-    return AGE_AT_THURSDAY.replace("w.thursday", f"({_EPOCH_THURSDAY} + 7 * {week})")
+    """The same age at the Thursday of a week number instead of a row of the week table."""
+    return _age_on(f"({_EPOCH_THURSDAY} + 7 * {week})")
 
 
 def _birthday_week(age: str) -> str:
