@@ -6,6 +6,7 @@ identify nobody, excepted); and a PublishedTable cannot be made except by publis
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -13,10 +14,16 @@ import ungeindsats.benchmark.youth  # registers the benchmark output
 import ungeindsats.reports  # noqa: F401  (registers the report output)
 from ungeindsats.cli import app
 from ungeindsats.disclosure import DisclosureRule
-from ungeindsats.indicators import COUNTRY, Query, all_indicators
+from ungeindsats.indicators import COUNTRY, Query, Result, all_indicators, get_indicator
 from ungeindsats.keyfigures import KeyFigureTable
 from ungeindsats.periods import parse_period
-from ungeindsats.published import OUTPUTS, PublishedTable, publish_indicator
+from ungeindsats.published import (
+    OUTPUTS,
+    PublishedTable,
+    Source,
+    publish_indicator,
+    publish_linked,
+)
 from ungeindsats.settings import Settings
 from ungeindsats.warehouse import Warehouse, open_warehouse
 
@@ -118,3 +125,42 @@ def test_the_cli_publishes_through_disclosure(
 def test_a_published_table_cannot_be_forged() -> None:
     with pytest.raises(TypeError, match="publish"):
         PublishedTable("t", "u", ("value",), (), (), "<5", "s", (), 0)
+
+
+def _result(name: str, cells: list[tuple[str, float, int]]) -> Result:
+    """A hand-made result of indicator ``name`` for Viborg in Feb 2019 by youth group:
+    (group, value, persons) per cell."""
+    indicator = get_indicator(name)
+    month = parse_period("2019M02")
+    table = pa.table(
+        {
+            "municipality": [791] * len(cells),
+            "period": [str(month)] * len(cells),
+            "youth_group": [g for g, _, _ in cells],
+            "value": [v for _, v, _ in cells],
+            "persons": [p for _, _, p in cells],
+        }
+    )
+    return Result(indicator, Query((791,), (month,), by=("youth_group",)), table, "mikrodata")
+
+
+def test_linked_tables_share_a_pattern_only_where_they_rest_on_the_same_persons() -> None:
+    """Three seminar tables for Viborg, Feb 2019, by youth group.
+
+    fte: group 1 560.8 fte of 600 persons, group 2 4.0 of 4 persons (primary, < 5).
+    per_1000 rests on the same persons (600, 4): its group 2 is hidden with fte's ("afledt"),
+    or 4.0 × 1,000 / population would be played off against it.
+    long_term_share (3 years or more): group 1 0.5 % of the 600 is 3 persons (primary), group 2
+    0 % of 0 persons. Those 3 persons are not the 600 behind fte's group 1, so the share's
+    small cell hides nothing in fte or per_1000: group 1 stays published there (before, the
+    link by key alone hid Viborg's whole group 1 in the seminar)."""
+    fte = _result("fte", [("1", 560.8, 600), ("2", 4.0, 4)])
+    rate = _result("per_1000", [("1", 40.1, 600), ("2", 0.3, 4)])
+    long_term = _result("long_term_share", [("1", 0.5, 3), ("2", 0.0, 0)])
+    published = publish_linked(
+        [Source(fte), Source(rate), Source(long_term)], DisclosureRule(min_persons=5)
+    )
+    shown = [{row["youth_group"]: row["value"] for row in t.rows} for t in published]
+    assert shown[0] == {"1": 560.8, "2": None}
+    assert shown[1] == {"1": 40.1, "2": None}
+    assert shown[2]["1"] is None

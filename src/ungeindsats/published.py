@@ -90,15 +90,12 @@ def _model(result: Result, name: str) -> ProtectedTable:
 
 
 def publish_linked(sources: Sequence[Source], rule: DisclosureRule) -> list[PublishedTable]:
-    """Protect the tables of one page or report together (cells with the same key share one
-    suppression pattern, so a count table and its rate table cannot be played off each other),
-    and return them as published tables."""
+    """Protect the tables of one page or report together (cells with the same key and the same
+    persons share one suppression pattern, so a count table and its rate table cannot be played
+    off each other; see ``_same_persons``), and return them as published tables."""
     models = [_model(s.result, s.title or s.result.indicator.label) for s in sources]
-    by_keys: dict[tuple[str, ...], list[int]] = {}
-    for index, source in enumerate(sources):
-        by_keys.setdefault(_keys(source.result), []).append(index)
     patterns: list[Any] = [None] * len(sources)
-    for indexes in by_keys.values():
+    for indexes in _same_persons(models):
         linked = suppress_linked([models[i] for i in indexes], rule)
         for i, pattern in zip(indexes, linked, strict=True):
             patterns[i] = pattern
@@ -132,6 +129,40 @@ def publish_linked(sources: Sequence[Source], rule: DisclosureRule) -> list[Publ
             )
         )
     return published
+
+
+def _same_persons(models: Sequence[ProtectedTable]) -> list[list[int]]:
+    """The tables to protect together: those with the same key columns whose cells rest on
+    the same persons wherever they share a key (a count, its share and its rate per 1,000).
+
+    Tables about other persons in the same cells (the exits of last year, the subset on
+    support for 3 years or more) give nothing of each other away, so a small cell in one
+    must not hide the large cell of the other (it hid Viborg's whole group 1 in the seminar
+    tables because fewer than 5 of it had been on support for 3 years). A cell without a
+    persons count agrees with anything: unknown is linked, to be safe."""
+    persons = [{c.key: c.persons for c in m.cells} for m in models]
+    parent = list(range(len(models)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    def agree(a: int, b: int) -> bool:
+        shared = persons[a].keys() & persons[b].keys()
+        return bool(shared) and all(
+            persons[a][k] is None or persons[b][k] is None or persons[a][k] == persons[b][k]
+            for k in shared
+        )
+
+    for b in range(len(models)):
+        for a in range(b):
+            if models[a].key_names == models[b].key_names and agree(a, b):
+                parent[root(b)] = root(a)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(models)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
 
 
 def publish(result: Result, rule: DisclosureRule, title: str | None = None) -> PublishedTable:

@@ -3,8 +3,8 @@
 A section declares what it shows as ``TableSpec``s: a ``Request`` (indicator, period rule,
 breakdowns, filters, with or without the country) and how to lay the answer out (which breakdown
 makes the rows; which published rows to keep). ``publish_specs`` computes each distinct request
-once, publishes all of them together with ``publish_linked`` (cells with the same key share one
-suppression pattern across the whole report), and pivots each spec's rows into a ``ReportTable``.
+once, publishes all of them together with ``publish_linked`` (cells with the same key and the
+same persons share one suppression pattern across the whole report), and pivots each spec's rows into a ``ReportTable``.
 """
 
 from __future__ import annotations
