@@ -75,20 +75,31 @@ def test_offers_inside_the_block_equal_offers_outside() -> None:
 
 
 def test_neet_inside_the_block_equals_neet_outside() -> None:
-    """The hand-worked restgruppe fixture (test_neet.py): share, characteristics and indicator
-    count by every breakdown the layer holds give the same tables with the reference-week
-    statuses shared; one status table per indicator query shape, all dropped at the end."""
+    """The hand-worked restgruppe fixture (test_neet.py): share, characteristics, indicator
+    count, persistence and the 15-17-year-olds' activity in 2017, by every breakdown the layer
+    holds, give the same tables with the reference-week statuses shared.
+
+    Shared tables: the education spells (1), one status table per reference week (2017U48 for
+    all five, 2016U47 and 2015U48 for persistence's earlier years: 3), and one relation per
+    query shape (share, characteristics and count read the same 15-24-year-olds at lag 0;
+    persistence its own; the 15-17-year-olds their own: 3), 7 in all; all dropped at the end."""
     from .test_neet import neet_wh
 
     wh = neet_wh.__wrapped__()  # type: ignore[attr-defined]
     year = parse_period("2017")
-    names = ("neet_share", "neet_characteristics", "neet_indicator_count")
-    queries = [Query((VIBORG, COUNTRY), (year,), by=by) for by in ((), ("sex",), ("age_band",))]
+    names = (
+        "neet_share",
+        "neet_characteristics",
+        "neet_indicator_count",
+        "neet_persistence",
+        "youth_15_17_activity",
+    )
+    queries = [Query((VIBORG, COUNTRY), (year,), by=by) for by in ((), ("sex",))]
     alone = [get_indicator(n)(wh, q).table for n in names for q in queries]
     assert all(table.num_rows for table in alone)
     with shared():
         together = [get_indicator(n)(wh, q).table for n in names for q in queries]
-        assert 1 <= len(_temp_tables(wh)) <= len(names)
+        assert len(_temp_tables(wh)) == 1 + 3 + 3
     assert together == alone
     assert _temp_tables(wh) == []
 

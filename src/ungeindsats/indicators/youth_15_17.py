@@ -3,7 +3,7 @@
 Seed 001 (Viborg, "15-17-årige med risiko for offentlig forsørgelse"): the age group's activity
 (education, employment, public support, neither) and the share of pupils assessed not
 education-ready (ikke uddannelsesparate) in 8th, 9th and 10th grade. The week status (residence,
-age, education, work, public support) is the one restgruppen uses (``neet.week_status_sql``).
+age, education, work, public support) is the one restgruppen uses (``neet.week_status``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ungeindsats.indicators.neet import (
     hours_notes,
     reference_weeks,
     share_cells,
-    week_status_sql,
+    week_status,
 )
 from ungeindsats.warehouse import Warehouse
 
@@ -59,19 +59,20 @@ def youth_15_17_activity(warehouse: Warehouse, query: Query) -> Result:
     tæller én gang; resultatet er altid opdelt på aktivitet."""
     ages = checked_ages("youth_15_17_activity", query, YOUTH_AGES)
     ref = reference_weeks(query.periods, ages)
-    ctes, params = week_status_sql()
+    ctes, params, tables = week_status(warehouse, ref)
+    # One row per person and period (one lag): counting rows counts persons.
+    counted = f"count(CASE WHEN {_ACTIVITY_ORD} = q_activity.ord THEN 1 END)"
     spec = ShareSql(
-        ctes=f"WITH {ctes}",
+        ctes=ctes,
         ctes_params=params,
         relation="status",
-        numerator=f"count(DISTINCT CASE WHEN {_ACTIVITY_ORD} = q_activity.ord "
-        "THEN f.person_id END)",
-        denominator="count(DISTINCT f.person_id)",
-        persons=f"count(DISTINCT CASE WHEN {_ACTIVITY_ORD} = q_activity.ord THEN f.person_id END)",
+        numerator=counted,
+        denominator="count(*)",
+        persons=counted,
         dimensions=(ACTIVITY,),
     )
     notes = hours_notes(warehouse, ref)
-    table = share_cells(warehouse, query, spec, {"q_ref": ref})
+    table = share_cells(warehouse, query, spec, tables)
     return Result(get_indicator("youth_15_17_activity"), query, table, "mikrodata", notes)
 
 
