@@ -99,10 +99,10 @@ latest AS (
                PARTITION BY q.period, a.person_id, a.grade
                ORDER BY a.assessment_date DESC, a.ready
            ) AS pick
-    FROM q_span AS q
-    JOIN week AS w ON w.week BETWEEN q.first_week AND q.last_week
-    JOIN readiness_assessment AS a
-      ON a.assessment_date >= w.monday AND a.assessment_date < w.monday + INTERVAL 7 DAY
+    FROM readiness_assessment AS a
+    -- The assessment's week by its Monday (an equality, not a date range over every week).
+    JOIN week AS w ON w.monday = a.assessment_date - CAST(isodow(a.assessment_date) - 1 AS INTEGER)
+    JOIN q_span AS q ON w.week BETWEEN q.first_week AND q.last_week
 ),
 located AS (
     SELECT w.period, w.person_id, w.grade, w.ready, CAST(r.municipality AS SMALLINT)
