@@ -18,10 +18,12 @@ from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ungeindsats.classifications import municipality
 from ungeindsats.indicators.cells import BREAKDOWNS
 from ungeindsats.indicators.facts import ensure_facts
+from ungeindsats.indicators.memo import sharing
 from ungeindsats.indicators.model import COUNTRY, Query, Result, get_indicator, indicator
 from ungeindsats.indicators.runs import (
     MAX_GAP_WEEKS,
@@ -33,6 +35,8 @@ from ungeindsats.indicators.runs import (
     period_table,
     placed_events,
     registered,
+    shared_runs,
+    shared_source,
     support_runs_sql,
 )
 from ungeindsats.periods import week_period
@@ -112,9 +116,9 @@ def _band_sql(column: str) -> Sql:
     return Sql(f"CASE {' '.join(whens)} END", params)
 
 
-def _reference_events(max_gap_weeks: int) -> Sql:
+def _reference_events(warehouse: Warehouse, max_gap_weeks: int) -> Sql:
     """Persons on public support at each period's reference week, with their run's length."""
-    runs = support_runs_sql(max_gap_weeks)
+    runs = shared_runs(warehouse, support_runs_sql(max_gap_weeks))
     band = _band_sql("run_weeks")
     return (
         Sql("WITH support_run AS (")
@@ -145,27 +149,62 @@ def _reference_events(max_gap_weeks: int) -> Sql:
     )
 
 
-def _group_code(events: str) -> str:
+def _group_code(events: str, edge: str) -> str:
     """The code in the event's youth group held in the event's week (the lowest, should a
-    source give a person two codes in one week; DREAM gives one)."""
+    source give a person two codes in one week; DREAM gives one).
+
+    The event's week is the ``edge`` (``first_week`` for an entry, ``last_week`` for an exit) of
+    a run of the group, so the group's spells that hold that week are exactly those whose own
+    ``edge`` is that week (one holding it and going on past the edge would have made the run
+    longer): an equi-join, where a range join of the events against every spell is slow."""
     return f"""
         SELECT e.person_id, e.youth_group, e.week, min(s.code) AS code
         FROM {events} AS e
-        JOIN status_spell AS s
-          ON s.person_id = e.person_id AND e.week BETWEEN s.first_week AND s.last_week
+        JOIN status_spell AS s ON s.person_id = e.person_id AND s.{edge} = e.week
         JOIN code_dim AS c ON c.code = s.code AND c.youth_group = e.youth_group
         GROUP BY e.person_id, e.youth_group, e.week
     """
 
 
-def _entry_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
+BUCKET_WEEKS = 52
+"""Width of the buckets in which spells meet events (``_spells_by_year``)."""
+
+
+def _bucket(week: str) -> str:
+    return f"CAST(floor(({week}) / {BUCKET_WEEKS}.0) AS INTEGER)"
+
+
+def _spells_by_year(where: str, first: str, last: str) -> str:
+    """The spells (``status_spell`` s) satisfying ``where``, once for each bucket of 52 weeks
+    (``bucket``) that the weeks ``first``..``last`` (SQL over s) touch.
+
+    Finding the spells that hold a given week of an event by person alone pairs every event
+    with every spell of the person (a range join, slow on millions of events); by person and
+    the bucket of that week it pairs it with the few spells near it. Exact: a spell whose
+    weeks hold the event's week is in that week's bucket exactly once.
+    """
+    return f"""
+        SELECT s.person_id, s.code, s.first_week, s.last_week,
+               unnest(range({_bucket(first)}, {_bucket(last)} + 1)) AS bucket
+        FROM status_spell AS s WHERE {where}
+    """
+
+
+def _entry_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_week: int) -> Sql:
     """Entries into a youth group in the query's weeks, with the group and benefit before."""
     same_entry = (
         "pr.person_id = ec.person_id AND pr.youth_group = ec.youth_group AND pr.week = ec.week"
     )
-    return (
+    # A spell of public support can be the origin of entries in the weeks after its first week
+    # until 4 weeks after its last.
+    previous_spells = _spells_by_year(
+        "s.code IN (SELECT code FROM code_dim WHERE category = 'public_support')",
+        "s.first_week + 1",
+        "s.last_week + $origin_window",
+    )
+    source = (
         Sql("WITH group_run AS (")
-        + group_runs_sql()
+        + shared_runs(warehouse, group_runs_sql())
         + Sql(
             f"""),
     entry AS (
@@ -173,7 +212,7 @@ def _entry_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
         FROM group_run
         WHERE first_week BETWEEN $span_first AND $span_last AND first_week > $data_first
     ),
-    entry_code AS ({_group_code("entry")}),
+    entry_code AS ({_group_code("entry", "first_week")}),
     previous AS (
         SELECT e.person_id, e.youth_group, e.week,
                c.youth_group AS previous_group, c.benefit AS previous_benefit,
@@ -184,8 +223,9 @@ def _entry_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
                             c.youth_group NULLS LAST, s.code
                ) AS nearest
         FROM entry AS e
-        JOIN status_spell AS s
+        JOIN ({previous_spells}) AS s
           ON s.person_id = e.person_id
+         AND s.bucket = {_bucket("e.week")}
          AND s.first_week < e.week
          AND s.last_week >= e.week - $origin_window
         JOIN code_dim AS c ON c.code = s.code
@@ -203,9 +243,7 @@ def _entry_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
                     ELSE coalesce(pr.previous_benefit, $unknown_benefit) END AS origin_benefit
         FROM entry_code AS ec
         LEFT JOIN previous AS pr ON {same_entry} AND pr.nearest = 1
-    ),
-    ev AS ({placed_events("entry_event", ("censored", "origin_group", "origin_benefit"))})
-    """,
+    ) """,
             {
                 "span_first": first_week,
                 "span_last": last_week,
@@ -217,17 +255,18 @@ def _entry_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
             },
         )
     )
+    return _placed(warehouse, source, "entry_event", ("censored", "origin_group", "origin_benefit"))
 
 
-def _exit_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
+def _exit_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_week: int) -> Sql:
     """Exits from a youth group in the query's weeks, with the status 26 weeks later."""
     same_exit = (
         "{a}.person_id = xc.person_id AND {a}.youth_group = xc.youth_group AND {a}.week = xc.week"
     )
     unknown = "xc.week + $after_weeks > $data_last"
-    return (
+    source = (
         Sql("WITH group_run AS (")
-        + group_runs_sql()
+        + shared_runs(warehouse, group_runs_sql())
         + Sql(
             f"""),
     exit AS (
@@ -235,15 +274,16 @@ def _exit_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
         FROM group_run
         WHERE last_week BETWEEN $span_first AND $span_last AND last_week < $data_last
     ),
-    exit_code AS ({_group_code("exit")}),
+    exit_code AS ({_group_code("exit", "last_week")}),
     after_code AS (
         SELECT x.person_id, x.youth_group, x.week,
                max(CASE WHEN c.category = 'public_support' THEN 1 ELSE 0 END) AS on_support,
                max(CASE WHEN c.category IN ('education', 'employment') THEN 1 ELSE 0 END)
                    AS in_education_or_work
         FROM exit AS x
-        JOIN status_spell AS s
+        JOIN ({_spells_by_year("TRUE", "s.first_week", "s.last_week")}) AS s
           ON s.person_id = x.person_id
+         AND s.bucket = {_bucket("x.week + $after_weeks")}
          AND x.week + $after_weeks BETWEEN s.first_week AND s.last_week
         JOIN code_dim AS c ON c.code = s.code
         GROUP BY x.person_id, x.youth_group, x.week
@@ -267,9 +307,7 @@ def _exit_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
         FROM exit_code AS xc
         LEFT JOIN after_code AS a ON {same_exit.format(a="a")}
         LEFT JOIN after_hours AS h ON {same_exit.format(a="h")}
-    ),
-    ev AS ({placed_events("exit_event", ("censored", "status"))})
-    """,
+    ) """,
             {
                 "span_first": first_week,
                 "span_last": last_week,
@@ -281,6 +319,16 @@ def _exit_events(span: DataSpan, first_week: int, last_week: int) -> Sql:
                 "status_other": STATUSES[2],
             },
         )
+    )
+    return _placed(warehouse, source, "exit_event", ("censored", "status"))
+
+
+def _placed(warehouse: Warehouse, source: Sql, name: str, columns: Sequence[str]) -> Sql:
+    """The events ``ev``: the events of ``source`` (a WITH clause whose last query is ``name``)
+    placed in the query's periods (``runs.placed_events``). Inside ``memo.shared()`` the events
+    before placing are built once for the months and the years alike."""
+    return shared_source(warehouse, source, name) + Sql(
+        f", ev AS ({placed_events(name, columns)}) "
     )
 
 
@@ -320,9 +368,7 @@ def _sort_key(by: Sequence[str]) -> Callable[[dict[str, object]], tuple[object, 
     return key
 
 
-def _table(
-    by: Sequence[str], rows: list[dict[str, object]], share: bool, presorted: bool = False
-) -> pa.Table:
+def _schema(by: Sequence[str], share: bool) -> pa.Schema:
     fields = [
         pa.field("municipality", pa.int16()),
         pa.field("period", pa.string()),
@@ -332,9 +378,35 @@ def _table(
     ]
     if share:
         fields += [pa.field("numerator", pa.int64()), pa.field("denominator", pa.int64())]
-    if not presorted:
-        rows = sorted(rows, key=_sort_key(by))
-    return pa.Table.from_pylist(rows, schema=pa.schema(fields))
+    return pa.schema(fields)
+
+
+def _table(by: Sequence[str], rows: list[dict[str, object]], share: bool) -> pa.Table:
+    return pa.Table.from_pylist(sorted(rows, key=_sort_key(by)), schema=_schema(by, share))
+
+
+def _display_order(by: Sequence[str]) -> tuple[str, list[object]]:
+    """ORDER BY of the display order (``_sort_key`` in SQL) and its parameters: a compute of
+    the whole country sorts hundreds of thousands of cells."""
+    params: list[object] = []
+    order = ["municipality", "period"]
+    for b in by:
+        ranks = _ORDER.get(b, ())
+        whens = " ".join("WHEN ? THEN ?" for _ in ranks)
+        for rank, label in enumerate(ranks):
+            params += [label, rank]
+        if ranks:
+            order.append(f"CASE {b} {whens} ELSE {len(ranks)} END")
+        order.append(f"coalesce(CAST({b} AS VARCHAR), '')")
+    return ", ".join(order), params
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object], schema: pa.Schema
+) -> pa.Table:
+    """The rows of ``sql`` (columns in the order of ``schema``) as a table of ``schema``."""
+    table = con.sql(sql, params=params).to_arrow_table()
+    return table.rename_columns(schema.names).cast(schema)
 
 
 def _shares(
@@ -358,16 +430,7 @@ def _shares(
         f"n.{k} IS NOT DISTINCT FROM d.{k}" for k in ("municipality", "period", *base)
     )
     by = "".join(f", n.{b}" for b in query.by)
-    params: list[object] = []
-    order = ["municipality", "period"]
-    for b in query.by:
-        ranks = _ORDER.get(b, ())
-        whens = " ".join("WHEN ? THEN ?" for _ in ranks)
-        for rank, label in enumerate(ranks):
-            params += [label, rank]
-        if ranks:
-            order.append(f"CASE {b} {whens} ELSE {len(ranks)} END")
-        order.append(f"coalesce(CAST({b} AS VARCHAR), '')")
+    order, params = _display_order(query.by)
     empty = ""
     if keep_empty:
         cell = "".join(f", NULL AS {b}" if b not in base else f", d.{b}" for b in query.by)
@@ -383,23 +446,20 @@ def _shares(
                n.persons, n.numerator, d.denominator
         FROM n JOIN d ON {same_cell}{empty}
     ) AS shares
-    ORDER BY {", ".join(order)}"""
+    ORDER BY {order}"""
     with (
         registered(con, "share_numerators", numerators),
         registered(con, "share_denominators", denominators),
     ):
-        rows = con.execute(sql, params).fetchall()
-    names = ("municipality", "period", *query.by, "value", "persons", "numerator", "denominator")
-    return _table(
-        query.by, [dict(zip(names, row, strict=True)) for row in rows], True, presorted=True
-    )
+        return _fetch(con, sql, params, _schema(query.by, True))
 
 
 def _censored_notes(denominators: pa.Table, what: tuple[str, str], why: str) -> tuple[str, ...]:
     """One note per municipality and period: how many events were left out, and why.
     ``what`` is the event in singular and plural."""
     counts: dict[tuple[int, str], int] = {}
-    for row in denominators.to_pylist():
+    with_censored = denominators.filter(pc.greater(denominators["censored"], 0))
+    for row in with_censored.select(["municipality", "period", "censored"]).to_pylist():
         if row["censored"]:
             cell = (int(row["municipality"]), str(row["period"]))
             counts[cell] = counts.get(cell, 0) + int(row["censored"])
@@ -423,7 +483,7 @@ def _reference_cells(
         return event_cells(
             warehouse,
             query,
-            _reference_events(MAX_GAP_WEEKS),
+            _reference_events(warehouse, MAX_GAP_WEEKS),
             by=query.by,
             filters=query.filters,
             ages=_ages(name, query),
@@ -479,18 +539,20 @@ def time_on_support(warehouse: Warehouse, query: Query) -> Result:
     if span is None:
         return _empty("time_on_support", query, False, _NO_DATA)
     cells = _reference_cells("time_on_support", warehouse, query)
-    rows = [
-        {
-            **{k: r[k] for k in ("municipality", "period", *query.by)},
-            "value": float(r["persons"]),
-            "persons": r["persons"],
-        }
-        for r in cells.to_pylist()
-    ]
+    order, params = _display_order(query.by)
+    by = "".join(f", {b}" for b in query.by)
+    with registered(warehouse.con, "band_cells", cells):
+        table = _fetch(
+            warehouse.con,
+            f"SELECT municipality, period{by}, CAST(persons AS DOUBLE), persons "
+            f"FROM band_cells ORDER BY {order}",
+            params,
+            _schema(query.by, False),
+        )
     return Result(
         get_indicator("time_on_support"),
         query,
-        _table(query.by, rows, share=False),
+        table,
         MIKRODATA,
         _reference_notes(query, span),
     )
@@ -536,7 +598,7 @@ def _flow_cells(
     name: str,
     warehouse: Warehouse,
     query: Query,
-    build: Callable[[DataSpan, int, int], Sql],
+    build: Callable[[Warehouse, DataSpan, int, int], Sql],
     labels: Collection[str],
 ) -> _FlowCells | None:
     """The cells of a flow indicator; None without status data."""
@@ -544,9 +606,14 @@ def _flow_cells(
     span = data_span(warehouse)
     if span is None:
         return None
-    events = build(
-        span, min(p.first_week for p in query.periods), max(p.last_week for p in query.periods)
+    # Events outside the query's periods are left out when placed in them; inside
+    # memo.shared() the events of all the data are built once, whatever periods are asked.
+    first, last = (
+        (span.first_week, span.last_week)
+        if sharing()
+        else (min(p.first_week for p in query.periods), max(p.last_week for p in query.periods))
     )
+    events = build(warehouse, span, first, last)
     ages = _ages(name, query)
     base_by = [b for b in query.by if b not in labels]
     base_filters = {k: v for k, v in query.filters.items() if k not in labels}

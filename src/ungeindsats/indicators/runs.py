@@ -29,7 +29,12 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from ungeindsats.indicators.cells import joins_for
+from ungeindsats.indicators.cells import (
+    joins_for,
+    multi_flag,
+    multi_pairs_sql,
+    person_cells,
+)
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
 from ungeindsats.indicators.memo import shared_table, sharing
 from ungeindsats.indicators.model import COUNTRY, Query
@@ -170,11 +175,16 @@ def placed_events(source: str, columns: Sequence[str]) -> str:
     Events with no residence or birth date that week are left out: where or how old the person
     was is unknown (as in ``fact_status_month``)."""
     extra = "".join(f", e.{c}" for c in columns)
+    # The periods' weeks first (a range join of two small tables), then an equi-join: a range
+    # join of millions of events against the periods is slow.
     return f"""
     SELECT q.period, e.person_id, e.code, e.week, r.municipality, r.district,
            {AGE_AT_THURSDAY} AS age{extra}
     FROM {source} AS e
-    JOIN q_period AS q ON e.week BETWEEN q.first_week AND q.last_week
+    JOIN (
+        SELECT qp.period, qw.week FROM q_period AS qp
+        JOIN week AS qw ON qw.week BETWEEN qp.first_week AND qp.last_week
+    ) AS q ON q.week = e.week
     JOIN week AS w ON w.week = e.week
     JOIN person AS p ON p.person_id = e.person_id
     JOIN residence AS r
@@ -215,46 +225,77 @@ def event_cells(
         where.append(condition.text)
         params.update(condition.params)
     select_by = "".join(f", {expressions[b]} AS {b}" for b in by)
-    group_by = "".join(f", {expressions[b]}" for b in by)
-    aggregates = (
-        "CAST(sum(1 - f.censored) AS BIGINT) AS events, "
-        "count(DISTINCT CASE WHEN f.censored = 0 THEN f.person_id END) AS persons, "
-        "CAST(sum(f.censored) AS BIGINT) AS censored"
-    )
     # Join the code and person tables only when a breakdown or filter reads them: a compute
     # of the whole country asks every breakdown of events for millions of persons.
     joins = joins_for(" ".join([*(expressions[b] for b in by), *where]), "c", "p")
-    body = f" FROM ev AS f{joins} WHERE {' AND '.join(where)}"
-    parts = []
+    rows = (
+        f"SELECT f.municipality, f.period, f.person_id, f.multi, 1 - f.censored AS counted"
+        f"{select_by}, 1 - f.censored AS events, f.censored "
+        f"FROM ev_flagged AS f{joins} WHERE {' AND '.join(where)}"
+    )
     municipal = [m for m in query.municipalities if m != COUNTRY]
-    if municipal:
-        names = [f"municipality_{i}" for i in range(len(municipal))]
-        params.update(zip(names, municipal, strict=True))
-        parts.append(
-            f"SELECT CAST(f.municipality AS SMALLINT) AS municipality, f.period{select_by}, "
-            f"{aggregates}{body} AND f.municipality IN ({', '.join('$' + n for n in names)}) "
-            f"GROUP BY f.municipality, f.period{group_by}"
-        )
-    if COUNTRY in query.municipalities:
-        # The country is every event, wherever the person lived: its own aggregate, so a
-        # person counted in two municipalities is one person in the country.
-        parts.append(
-            f"SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, f.period{select_by}, "
-            f"{aggregates}{body} GROUP BY f.period{group_by}"
-        )
-    sql = _shared_events(warehouse, events) + Sql(" UNION ALL ".join(parts), params)
-    return warehouse.con.sql(sql.text, params=dict(sql.params)).to_arrow_table()
+    names = [f"municipality_{i}" for i in range(len(municipal))]
+    params.update(zip(names, municipal, strict=True))
+    cells = person_cells(
+        rows,
+        by,
+        {"events": "sum", "censored": "sum"},
+        municipal=f"municipality IN ({', '.join('$' + n for n in names)})" if municipal else None,
+        country=COUNTRY in query.municipalities,
+    )
+    columns = "".join(f", {b}" for b in by)
+    sql = _flagged_events(warehouse, events) + Sql(f", {cells}", params)
+    text = (
+        f"SELECT municipality, period{columns}, events, persons, censored "
+        f"FROM ({sql.text}) AS cells"
+    )
+    return warehouse.con.sql(text, params=dict(sql.params)).to_arrow_table()
 
 
-def _shared_events(warehouse: Warehouse, events: Sql) -> Sql:
-    """``events`` as they are, or, inside ``memo.shared()``, read from a table built the first
-    time the same events (same SQL, parameters and ``q_period``) are asked for: the numerator
-    and denominator of every breakdown of a flow indicator rest on the same events, and building
-    them (runs over every spell in the country) is the expensive part."""
+def _flagging(events: Sql) -> Sql:
+    """``events`` followed by ``ev_flagged``: the events with the ``multi`` flag of
+    ``cells.multi_flag`` (the person has several events in the period)."""
+    join, multi = multi_flag("ev_pairs", "ev")
+    return events + Sql(
+        f""", ev_pairs AS ({multi_pairs_sql("ev")}),
+    ev_flagged AS (SELECT ev.*, {multi} AS multi FROM ev{join}) """
+    )
+
+
+def _flagged_events(warehouse: Warehouse, events: Sql) -> Sql:
+    """``_flagging(events)``, or, inside ``memo.shared()``, ``ev_flagged`` read from a table
+    built the first time the same events (same SQL, parameters and ``q_period``) are asked for:
+    the numerator and denominator of every breakdown of a flow indicator rest on the same events,
+    and building them (runs over every spell in the country) is the expensive part."""
+    flagged = _flagging(events)
     if not sharing():
-        return events
+        return flagged
     con = warehouse.con
     periods = tuple(con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
     key = ("events", id(warehouse), events.text, tuple(sorted(events.params.items())), periods)
-    name = shared_table(con, key, f"{events.text} SELECT * FROM ev", dict(events.params))
-    return events if name is None else Sql(f"WITH ev AS (SELECT * FROM {name}) ")
+    name = shared_table(con, key, f"{flagged.text} SELECT * FROM ev_flagged", dict(flagged.params))
+    return flagged if name is None else Sql(f"WITH ev_flagged AS (SELECT * FROM {name}) ")
+
+
+def shared_runs(warehouse: Warehouse, runs: Sql) -> Sql:
+    """``runs`` (``group_runs_sql`` or ``support_runs_sql``), or, inside ``memo.shared()``, a
+    table of them built once: the entries and the exits rest on the same runs, and every
+    query's periods (a compute asks some a year at a time) on the same runs of support."""
+    if not sharing():
+        return runs
+    key = ("runs", id(warehouse), runs.text, tuple(sorted(runs.params.items())))
+    name = shared_table(warehouse.con, key, runs.text, dict(runs.params))
+    return runs if name is None else Sql(f"SELECT * FROM {name}")
+
+
+def shared_source(warehouse: Warehouse, source: Sql, name: str) -> Sql:
+    """``source`` (a WITH clause whose last query is ``name``), or, inside ``memo.shared()``, a
+    WITH clause reading ``name`` from a table built the first time the same SQL and parameters
+    are asked for: events that do not depend on the query's periods serve every cadence."""
+    if not sharing():
+        return source
+    key = ("source", id(warehouse), source.text, tuple(sorted(source.params.items())))
+    table = shared_table(
+        warehouse.con, key, f"{source.text} SELECT * FROM {name}", dict(source.params)
+    )
+    return source if table is None else Sql(f"WITH {name} AS (SELECT * FROM {table}) ")

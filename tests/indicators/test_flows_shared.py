@@ -1,0 +1,143 @@
+"""The flow and duration indicators give the same tables inside ``memo.shared()`` as outside,
+and persons with several rows in a period (counted apart, ``cells.person_cells``) once.
+
+Weeks as in test_runs_and_flows.py: January 2019 is U01-U05, February U06-U09 (reference week
+U09), 2019K1 U01-U13. Codes: 111 A-dagpenge (youth group 1), 140 uddannelseshjælp
+uddannelsesparat (group 2), 141 aktivitetsparat (group 3), 900 other. Everybody is born 1 May
+1995 and lives in Viborg (791) unless said otherwise; odd ids are K, even M.
+"""
+
+from datetime import date
+
+import pytest
+
+from ungeindsats.indicators import Query, Result, get_indicator
+from ungeindsats.indicators.memo import shared
+from ungeindsats.periods import parse_period
+from ungeindsats.warehouse import Warehouse
+
+from .test_runs_and_flows import COUNTRY, KBH, VIBORG, _warehouse
+
+NAMES = (
+    "time_on_support",
+    "long_term_share",
+    "inflow_origin",
+    "status_after_exit",
+    "average_duration",
+)
+FEB = parse_period("2019M02")
+
+
+@pytest.fixture
+def multi_wh() -> Warehouse:
+    """Three persons with several rows in February, beside Z (code 900 2018U01-2019U34, the
+    span of the status data) and W (141 2018U01-2019U34, one row a month, one run).
+
+    - M1 (41): 111 2018U40-2019U05, 140 U06, 900 U07, 140 U08-U20. Two entries into group 2 in
+      February: U06 (111 ended U05, 1 week before → origin "1") and U08 (140 ended U06, 2 weeks
+      before → origin "2"); exits from group 2 at U06 (U32: no code, no hours → selvforsørgende)
+      and none at U20 (that is in May).
+    - M2 (42): 140 2019U01-U09 and 111 2019U05-U12 at the same time: two codes in the reference
+      week U09, one run of support from U01 (9 weeks → 0-12 uger); youth groups 1 and 2.
+    - M3 (43): 141 2018U30-2019U20, in Viborg until 2019U07, København from U08: two rows of
+      facts in February (2 weeks in each municipality), one person in the country.
+    """
+    born = date(1995, 5, 1)
+    ids = {"M1": 41, "M2": 42, "M3": 43, "Z": 30, "W": 31}
+    persons = {pid: born for pid in ids.values()}
+    residences: list[tuple[int, int, tuple[int, int], tuple[int, int] | None]] = [
+        (pid, VIBORG, (2010, 1), None) for name, pid in ids.items() if name != "M3"
+    ]
+    residences += [(43, VIBORG, (2010, 1), (2019, 7)), (43, KBH, (2019, 8), None)]
+    raw = [
+        ("M1", 111, (2018, 40), (2019, 5)),
+        ("M1", 140, (2019, 6), (2019, 6)),
+        ("M1", 900, (2019, 7), (2019, 7)),
+        ("M1", 140, (2019, 8), (2019, 20)),
+        ("M2", 140, (2019, 1), (2019, 9)),
+        ("M2", 111, (2019, 5), (2019, 12)),
+        ("M3", 141, (2018, 30), (2019, 20)),
+        ("Z", 900, (2018, 1), (2019, 34)),
+        ("W", 141, (2018, 1), (2019, 34)),
+    ]
+    return _warehouse(persons, residences, [(ids[n], c, f, last) for n, c, f, last in raw])
+
+
+def _cells(result: Result) -> dict[tuple[object, ...], tuple[object, ...]]:
+    keys = ["municipality", "period", *result.query.by]
+    values = [c for c in result.table.column_names if c not in keys]
+    return {tuple(r[k] for k in keys): tuple(r[v] for v in values) for r in result.rows()}
+
+
+def test_several_rows_in_a_period_are_one_person(multi_wh: Warehouse) -> None:
+    """February, Viborg and the country.
+
+    - inflow_origin by youth group: group 2 has M1's two entries (origins "1" and "2", 50 % each
+      of 2 entries, each 1 person behind it) and M2's entry at U01 is in January: Viborg and the
+      country alike.
+    - time_on_support at U09: Viborg M1 (140 from U08, 2 weeks; its run began 2018U40 with the
+      gap U07 of 1 week: 2018U40-U52 13 + 9 = 22 weeks → 13-26 uger), M2 (9 weeks, two codes
+      → one person in 0-12 uger), W (2018U01-2019U09: 61 weeks → 1-2 år); M3 is in
+      København (2018U30-2019U09: 23 + 9 = 32 weeks → 27-52 uger). By youth group M2 is in
+      group 1 and in group 2.
+    - average_duration: Viborg M1 3 weeks (U06, U08, U09), M2 4 (U06-U09, counted once though
+      two codes: weeks are per code, 4 + 4 = 8 weeks), M3 2 (U06-U07), W 4: (3 + 8 + 2 + 4) / 4
+      = 4.25 weeks; København M3 2 weeks; country (3 + 8 + 4 + 4) / 4 = 4.75 (M3 once, 4 weeks).
+    """
+    query = Query((VIBORG, KBH, COUNTRY), (FEB,), by=("youth_group",))
+    inflow = get_indicator("inflow_origin")(multi_wh, query)
+    for m in (VIBORG, COUNTRY):
+        assert _cells(inflow)[(m, "2019M02", "2", "1")] == (50.0, 1, 1, 2)
+        assert _cells(inflow)[(m, "2019M02", "2", "2")] == (50.0, 1, 1, 2)
+
+    bands = get_indicator("time_on_support")(multi_wh, Query((VIBORG, KBH, COUNTRY), (FEB,)))
+    assert {k: v[1] for k, v in _cells(bands).items()} == {
+        (VIBORG, "2019M02", "0-12 uger"): 1,
+        (VIBORG, "2019M02", "13-26 uger"): 1,
+        (VIBORG, "2019M02", "1-2 år"): 1,
+        (KBH, "2019M02", "27-52 uger"): 1,
+        (COUNTRY, "2019M02", "0-12 uger"): 1,
+        (COUNTRY, "2019M02", "13-26 uger"): 1,
+        (COUNTRY, "2019M02", "27-52 uger"): 1,
+        (COUNTRY, "2019M02", "1-2 år"): 1,
+    }
+    by_group = get_indicator("time_on_support")(
+        multi_wh, Query((VIBORG,), (FEB,), by=("youth_group", "duration_band"))
+    )
+    assert {k: v[1] for k, v in _cells(by_group).items()} == {
+        (VIBORG, "2019M02", "1", "0-12 uger"): 1,
+        (VIBORG, "2019M02", "2", "0-12 uger"): 1,
+        (VIBORG, "2019M02", "2", "13-26 uger"): 1,
+        (VIBORG, "2019M02", "3", "1-2 år"): 1,
+    }
+
+    duration = get_indicator("average_duration")(multi_wh, Query((VIBORG, KBH, COUNTRY), (FEB,)))
+    assert _cells(duration) == {
+        (VIBORG, "2019M02"): (4, 4.25),
+        (KBH, "2019M02"): (1, 2.0),
+        (COUNTRY, "2019M02"): (4, 4.75),
+    }
+
+
+def test_shared_equals_plain(multi_wh: Warehouse) -> None:
+    """Every indicator of the family by the layer's breakdowns, for two months and a quarter,
+    and for the year by youth group (events before placing shared with the months), Viborg,
+    København and the country: the same tables with the work shared as without, and no shared
+    table left afterwards."""
+    periods = (parse_period("2019M01"), FEB, parse_period("2019K1"))
+    places = (VIBORG, KBH, COUNTRY)
+    queries = [
+        Query(places, periods, by=by)
+        for by in ((), ("youth_group",), ("benefit",), ("age_band",), ("sex",))
+    ]
+    queries.append(Query(places, (parse_period("2019"),), by=("youth_group",)))
+    alone = [get_indicator(n)(multi_wh, q) for n in NAMES for q in queries]
+    assert all(result.table.num_rows for result in alone if result.query.periods == periods)
+    with shared():
+        together = [get_indicator(n)(multi_wh, q) for n in NAMES for q in queries]
+    assert [r.table for r in together] == [r.table for r in alone]
+    assert [r.notes for r in together] == [r.notes for r in alone]
+    left = multi_wh.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'shared_%'"
+    ).fetchall()
+    assert left == [(0,)]
