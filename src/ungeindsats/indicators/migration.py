@@ -19,10 +19,18 @@ from dataclasses import replace
 
 import pyarrow as pa
 
-from ungeindsats.indicators.cells import BREAKDOWNS
+from ungeindsats.indicators.cells import BREAKDOWNS, period_months
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
 from ungeindsats.indicators.model import Query, Result, get_indicator, indicator
-from ungeindsats.indicators.offers import ages_for, in_list, per_municipality, period_weeks
+from ungeindsats.indicators.offers import (
+    ages_for,
+    per_municipality,
+    registered,
+    row_filters,
+    shared_cte,
+    week_bounds,
+    without,
+)
 from ungeindsats.warehouse import Warehouse
 
 MOVED_IN, MOVED_OUT, NET = "Tilflytning", "Fraflytning", "Nettoflytning"
@@ -63,6 +71,19 @@ f AS (
     FROM move
 )"""
 
+# Every move with the period it falls in and every breakdown's value beside it (``move_row``):
+# each breakdown is then a GROUP BY of the same rows, and inside ``memo.shared()`` the moves and
+# these rows are built once. ``{columns}`` are the breakdown columns, ``{joins}`` what they read
+# besides the move (``f``) and the person (``p``).
+_MOVE_ROWS = """
+move_row AS (
+    SELECT f.municipality, w.year, w.month, f.person_id, f.sign, f.age, {columns}
+    FROM f
+    JOIN week AS w ON w.week = f.week
+    JOIN person AS p ON p.person_id = f.person_id
+    {joins}
+)"""
+
 # For the inflow of persons on a benefit: the status codes of public support in the week before
 # the move (the week the person still lived in the former municipality).
 _ON_SUPPORT_BEFORE = (
@@ -73,54 +94,56 @@ _ON_SUPPORT_BEFORE = (
 
 
 def _move_cells(
-    warehouse: Warehouse, query: Query, ages: tuple[int, int], joins: str, join_params: list[object]
+    warehouse: Warehouse,
+    query: Query,
+    ages: tuple[int, int],
+    keys: tuple[str, ...],
+    joins: str,
+    join_params: list[object],
 ) -> pa.Table:
-    """Columns municipality, period, *by (without direction), moved_in, moved_out, persons."""
-    by = tuple(b for b in query.by if b != "direction")
-    filters = {k: v for k, v in query.filters.items() if k != "direction"}
-    select_by = "".join(f", {BREAKDOWNS[b]} AS {b}" for b in by)
-    key_list = "".join(f", {b}" for b in by)
-    where = ["f.age BETWEEN ? AND ?"]
-    params: list[object] = [ages[0], ages[1]]
-    for name, values in filters.items():
-        where.append(f"{BREAKDOWNS[name]} IN {in_list(values)}")
-        params.extend(values)
-    # Sex and origin are the person's; the person table is joined only when they are asked for.
-    person = (
-        "JOIN person AS p ON p.person_id = f.person_id"
-        if {"sex", "origin"} & {*by, *filters}
-        else ""
-    )
-    base = f"""
-    base AS (
-        SELECT DISTINCT f.municipality, q.period{select_by}, f.person_id, f.sign
-        FROM f
-        JOIN q_move_period AS q ON f.week BETWEEN q.first_week AND q.last_week
-        {person}
-        {joins}
-        WHERE {" AND ".join(where)}
-    )"""
-    union, union_params = per_municipality(
-        f", period{key_list}, "
-        "count(DISTINCT CASE WHEN sign = 1 THEN person_id END) AS moved_in, "
-        "count(DISTINCT CASE WHEN sign = -1 THEN person_id END) AS moved_out, "
-        "count(DISTINCT person_id) AS persons",
+    """Columns municipality, period, *by (without direction), moved_in, moved_out, persons.
+    ``keys`` are the breakdowns the moves carry, ``joins`` (and its parameters) what they
+    read besides the move and the person."""
+    cells_query = without(query, "direction")
+    key_list = "".join(f", {b}" for b in cells_query.by)
+    where, params = row_filters(cells_query, ages, "f")
+    # One row per (municipality, period, cell, person), with a bit for moving in (1) and one
+    # for moving out (2): the persons are then counted by count(*), much cheaper than a
+    # count(DISTINCT person_id) per direction.
+    per_person, union_params = per_municipality(
+        f", period{key_list}, person_id, bit_or(CASE WHEN sign = 1 THEN 1 ELSE 2 END) AS moved",
         "base",
-        query,
-        f"period{key_list}",
+        cells_query,
+        f"period{key_list}, person_id",
     )
-    first = min(p.first_week for p in query.periods)
-    last = max(p.last_week for p in query.periods)
-    con = warehouse.con
-    con.register("q_move_period", period_weeks(query.periods))
-    try:
-        table = con.sql(
-            f"WITH {_MOVES}, {base} {union} ORDER BY ALL",
-            params=[first, last, *join_params, *params, *union_params],
+    counted = (
+        f"per_person AS ({per_person}) "
+        f"SELECT municipality, period{key_list}, "
+        "count(*) FILTER (WHERE moved & 1 <> 0) AS moved_in, "
+        "count(*) FILTER (WHERE moved & 2 <> 0) AS moved_out, count(*) AS persons "
+        f"FROM per_person GROUP BY municipality, period{key_list} ORDER BY ALL"
+    )
+    first, last = week_bounds(warehouse, query.periods)
+    with registered(warehouse, q_move_month=period_months(query.periods)):
+        moves_cte, moves_params = shared_cte(
+            warehouse, ("moves", id(warehouse), first, last), _MOVES, "f", [first, last]
+        )
+        columns = ", ".join(f"{BREAKDOWNS[b]} AS {b}" for b in keys)
+        rows_cte, rows_params = shared_cte(
+            warehouse,
+            ("move_rows", id(warehouse), first, last, keys, joins, tuple(join_params)),
+            f"{moves_cte}, {_MOVE_ROWS.format(columns=columns, joins=joins)}",
+            "move_row",
+            [*moves_params, *join_params],
+        )
+        sql_text = (
+            f"WITH {rows_cte}, base AS (SELECT q.period, f.* FROM move_row AS f "
+            "JOIN q_move_month AS q ON q.year = f.year AND q.month = f.month "
+            f"WHERE {where}), {counted}"
+        )
+        return warehouse.con.sql(
+            sql_text, params=[*rows_params, *params, *union_params]
         ).to_arrow_table()
-    finally:
-        con.unregister("q_move_period")
-    return table
 
 
 def _directions(name: str, query: Query, cells: pa.Table) -> Result:
@@ -178,7 +201,8 @@ def migration(warehouse: Warehouse, query: Query) -> Result:
     Opdeles altid på retning (direction). For hele landet udligner flytninger mellem kommuner
     hinanden: tilflytning = fraflytning = personer, der er flyttet mellem kommuner, netto 0."""
     ages = ages_for("migration", query)
-    return _directions("migration", query, _move_cells(warehouse, query, ages, "", []))
+    cells = _move_cells(warehouse, query, ages, MIGRATION_KEYS, "", [])
+    return _directions("migration", query, cells)
 
 
 @indicator(
@@ -199,5 +223,5 @@ def inflow_on_benefit(warehouse: Warehouse, query: Query) -> Result:
     Nettoflytning (forskellen)."""
     ensure_facts(warehouse)
     ages = ages_for("inflow_on_benefit", query)
-    cells = _move_cells(warehouse, query, ages, _ON_SUPPORT_BEFORE, ["public_support"])
+    cells = _move_cells(warehouse, query, ages, INFLOW_KEYS, _ON_SUPPORT_BEFORE, ["public_support"])
     return _directions("inflow_on_benefit", query, cells)

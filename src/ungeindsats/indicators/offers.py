@@ -28,24 +28,25 @@ An offer type not in the table (none can be imported today) counts as "Andet".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ungeindsats.indicators.cells import BREAKDOWNS, cell_sql, support_cells
+from ungeindsats.indicators.cells import BREAKDOWNS, period_months, support_cells
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
-from ungeindsats.indicators.memo import shared_table
+from ungeindsats.indicators.memo import recall, shared_table, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
-    IndicatorError,
     Query,
     Result,
     get_indicator,
     indicator,
 )
-from ungeindsats.periods import Period
+from ungeindsats.periods import EPOCH, Period
 from ungeindsats.warehouse import Warehouse
 
 OFFER_KINDS: dict[str, str] = {
@@ -72,20 +73,50 @@ SANCTION_KEYS = ("benefit", "age_band", "sex", "origin", "district")
 OWN_DATA = "Kommunens egne data (aktiveringsforløb, ydelser, bopæl); domain.md §6"
 
 
-def period_weeks(periods: Sequence[Period]) -> pa.Table:
-    """One row per period: its label and first and last week (Thursday rule)."""
-    for period in periods:
-        if period.kind == "week":
-            raise IndicatorError(
-                f"{period}: nøgletallene opgøres pr. måned, kvartal eller år, ikke pr. uge"
-            )
-    return pa.table(
-        {
-            "period": pa.array([p.label() for p in periods], pa.string()),
-            "first_week": pa.array([p.first_week for p in periods], pa.int32()),
-            "last_week": pa.array([p.last_week for p in periods], pa.int32()),
-        }
-    )
+def week_bounds(warehouse: Warehouse, periods: Sequence[Period]) -> tuple[int, int]:
+    """The weeks whose rows a query reads: its periods' first to last week; inside
+    ``memo.shared()`` every week of the week table, so that rows shared between queries (kept
+    per month, and joined to each query's periods by ``period_months``) are built once for all
+    of them, whatever their periods (the layer asks some a year at a time)."""
+    if sharing():
+        [(first, last)] = warehouse.con.execute("SELECT min(week), max(week) FROM week").fetchall()
+        if first is not None:
+            return int(first), int(last)
+    return min(p.first_week for p in periods), max(p.last_week for p in periods)
+
+
+def shared_cte(
+    warehouse: Warehouse, key: Hashable, ctes: str, name: str, params: Sequence[object]
+) -> tuple[str, list[object]]:
+    """The CTEs ``ctes`` (which define ``name``, maybe after helpers) and their parameters, or,
+    inside ``memo.shared()``, one CTE ``name`` reading a table built once per ``key`` from the
+    same SQL: so the shared path and the plain path are the same query."""
+    table = shared_table(warehouse.con, key, f"WITH {ctes} SELECT * FROM {name}", list(params))
+    return (ctes, list(params)) if table is None else (f"{name} AS (SELECT * FROM {table})", [])
+
+
+@contextmanager
+def registered(warehouse: Warehouse, **tables: pa.Table) -> Iterator[None]:
+    """The Arrow tables visible to SQL under their names for the duration."""
+    for name, table in tables.items():
+        warehouse.con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            warehouse.con.unregister(name)
+
+
+def row_filters(query: Query, ages: tuple[int, int], alias: str) -> tuple[str, list[object]]:
+    """The WHERE condition on rows that carry ``age`` and a column per breakdown: the age band
+    and the query's filters. The filters' names are breakdowns the indicator has checked
+    (``Indicator.__call__``), so they are safe to splice; their values are parameters."""
+    where = [f"{alias}.age BETWEEN ? AND ?"]
+    params: list[object] = [ages[0], ages[1]]
+    for name, values in query.filters.items():
+        where.append(f"{alias}.{name} IN {in_list(values)}")
+        params.extend(values)
+    return " AND ".join(where), params
 
 
 def ages_for(name: str, query: Query) -> tuple[int, int]:
@@ -133,106 +164,202 @@ def per_municipality(
 
 # --- offers ----------------------------------------------------------------------------------
 
-# Weeks in which a person was both in an offer and on a status (benefit) spell, within the weeks
+# The weeks in which a person was both in an offer and on public support, within the weeks
 # asked about: only these weeks can put a recipient in an offer, so only these are expanded (an
-# offer outside the benefit weeks never gets here). The recipients themselves, the denominator,
-# are the persons of ``support_cells``, counted by the same week rules. The expansion of an
-# interval into its weeks is DuckDB's unnest(range()) (generate_series in PostgreSQL), as in
-# facts.py.
-_OFFER_WEEKS = f"""
-f AS (
-    SELECT ow.person_id, ow.week, ow.code, ow.offer_type, r.municipality, r.district,
-           CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age
-    FROM (
-        SELECT s.person_id, s.code, a.offer_type,
-               unnest(range(greatest(s.first_week, a.first_week, ?),
-                            least(s.last_week, a.last_week, ?) + 1)) AS week
-        FROM status_spell AS s
-        JOIN activation_spell AS a
-          ON a.person_id = s.person_id
-         AND a.first_week <= s.last_week AND a.last_week >= s.first_week
-        WHERE s.last_week >= ? AND s.first_week <= ? AND a.last_week >= ? AND a.first_week <= ?
-    ) AS ow
-    JOIN week AS w ON w.week = ow.week
-    JOIN person AS p ON p.person_id = ow.person_id
+# offer outside the benefit weeks never gets here). Status spell and offer are cut to their
+# common interval first (``offer_spell``, materialised: joined to the residence first, the
+# planner compares millions of rows), then to each residence (``offer_piece``, about one row per
+# offer), and only that is expanded into its weeks (DuckDB's unnest(range()), generate_series in
+# PostgreSQL, as in facts.py); each week finds its period and Thursday by equi-joins. The weeks
+# are then made distinct per municipality, period, person, status code, district, age and offer
+# type, and every breakdown's value is put beside them (``offer_row``), with the offer's kind
+# and company-based activation as bits (``_KINDS``): so each breakdown of each offer indicator
+# is a GROUP BY of the same rows, and inside ``memo.shared()`` they are built once. The
+# recipients themselves, the denominator, are the persons of ``support_cells``, counted by the
+# same week rules.
+_OFFER_ROWS = f"""
+offer_spell AS MATERIALIZED (
+    SELECT s.person_id, s.code, a.offer_type,
+           greatest(s.first_week, a.first_week, ?) AS first_week,
+           least(s.last_week, a.last_week, ?) AS last_week
+    FROM status_spell AS s
+    JOIN activation_spell AS a
+      ON a.person_id = s.person_id
+     AND a.first_week <= s.last_week AND a.last_week >= s.first_week
+    WHERE s.last_week >= ? AND s.first_week <= ? AND a.last_week >= ? AND a.first_week <= ?
+      AND s.code IN (SELECT code FROM code_dim WHERE category = 'public_support')
+),
+offer_piece AS (
+    SELECT o.person_id, o.code, o.offer_type, r.municipality, r.district, p.birth_date,
+           greatest(o.first_week, r.first_week) AS first_week,
+           least(o.last_week, coalesce(r.last_week, o.last_week)) AS last_week
+    FROM offer_spell AS o
     JOIN residence AS r
-      ON r.person_id = ow.person_id
-     AND ow.week >= r.first_week
-     AND (r.last_week IS NULL OR ow.week <= r.last_week)
+      ON r.person_id = o.person_id
+     AND r.first_week <= o.last_week
+     AND (r.last_week IS NULL OR r.last_week >= o.first_week)
+    JOIN person AS p ON p.person_id = o.person_id
+),
+offer_week AS (
+    -- The weeks are named p: the age rule reads p.birth_date.
+    SELECT DISTINCT p.municipality, w.year, w.month, p.person_id, p.code, p.district,
+           p.offer_type, CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age
+    FROM (SELECT *, unnest(range(first_week, last_week + 1)) AS week FROM offer_piece) AS p
+    JOIN week AS w ON w.week = p.week
+),
+offer_row AS (
+    SELECT f.municipality, f.year, f.month, f.person_id, f.age,
+           {", ".join(f"{expr} AS {name}" for name, expr in BREAKDOWNS.items())},
+           coalesce(m.bits, ?) AS bits
+    FROM offer_week AS f
+    JOIN code_dim AS c ON c.code = f.code
+    JOIN person AS p ON p.person_id = f.person_id
+    LEFT JOIN offer_kind_map AS m ON m.offer_type = f.offer_type
 )"""
 
 
-def _offer_weeks(warehouse: Warehouse, first: int, last: int) -> tuple[str, list[object]]:
-    """The CTE ``f`` of offer weeks between two weeks, and its parameters. Inside
-    ``memo.shared()`` it is built once into a table that every breakdown of the three offer
-    indicators reads: the expansion into weeks is most of their cost."""
-    params: list[object] = [first, last, first, last, first, last]
-    key = ("offer_weeks", id(warehouse), first, last)
-    name = shared_table(warehouse.con, key, f"WITH {_OFFER_WEEKS} SELECT * FROM f", params)
-    return (_OFFER_WEEKS, params) if name is None else (f"f AS (SELECT * FROM {name})", [])
+def _kind_bit(kind: str) -> int:
+    return 1 << KIND_ORDER.index(kind)
 
 
-def _offer_counts(
-    warehouse: Warehouse,
-    query: Query,
-    ages: tuple[int, int],
-    final: str,
-    final_params: Sequence[object],
-) -> dict[tuple[object, ...], int]:
-    """Counts over ``taken``, the distinct (municipality, period, cell, person, offer type, offer
-    kind) of offers in benefit weeks, by the SELECT ``final`` (whose ``{keys}`` is replaced by the
-    cell's breakdown columns; it must end with a column ``n``). Returns the row without ``n`` →
-    ``n``."""
+_KIND_MASK = (1 << len(KIND_ORDER)) - 1
+_COMPANY_BIT = 1 << len(KIND_ORDER)
+_KINDS = pa.table(
+    {
+        "offer_type": pa.array(list(OFFER_KINDS), pa.string()),
+        "offer_kind": pa.array(list(OFFER_KINDS.values()), pa.string()),
+        "bits": pa.array(
+            [
+                _kind_bit(kind) | (_COMPANY_BIT if offer_type in COMPANY_BASED else 0)
+                for offer_type, kind in OFFER_KINDS.items()
+            ],
+            pa.int32(),
+        ),
+    }
+)
+"""offer_type → offer_kind and its bits: one bit per offer kind, and one for company-based
+activation. A person's offers in a cell are the bitwise or of their bits."""
+
+
+def _offer_counts(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
+    """Per municipality, period and cell the persons in offers in their benefit weeks, as the
+    three offer indicators need them: ``wanted`` with an offer of the kinds asked about (the
+    query's ``offer_kind`` filter; all without one), ``kind_<i>`` with an offer of the i'th
+    kind of ``KIND_ORDER``, ``company`` in company-based activation, and ``one`` and
+    ``combined`` with one and with two or more kinds. Inside ``memo.shared()`` they are counted
+    once for all three."""
     facts_query = without(query, "offer_kind", "mix")
-    sql = cell_sql(facts_query, ages)
-    first = min(p.first_week for p in query.periods)
-    last = max(p.last_week for p in query.periods)
-    key_list = "".join(f", {k}" for k in facts_query.by)
-    base = f"""
-    base AS (
-        SELECT DISTINCT f.municipality, q.period{sql.select_by}, f.person_id, f.offer_type,
-               coalesce(m.offer_kind, ?) AS offer_kind
-        FROM f
-        JOIN code_dim AS c ON c.code = f.code
-        JOIN q_offer_period AS q ON f.week BETWEEN q.first_week AND q.last_week
-        LEFT JOIN offer_kind_map AS m ON m.offer_type = f.offer_type
-        {sql.joins}
-        WHERE c.category = 'public_support' AND {sql.where}
-    )"""
-    union, union_params = per_municipality(
-        f", period{key_list}, person_id, offer_type, offer_kind", "base", query
+    wanted = tuple(query.filters.get("offer_kind", ()))
+    key = (
+        "offer_counts",
+        id(warehouse),
+        facts_query.municipalities,
+        facts_query.periods,
+        facts_query.by,
+        tuple(sorted(facts_query.filters.items())),
+        ages,
+        wanted,
     )
-    offer_weeks, offer_params = _offer_weeks(warehouse, first, last)
-    sql_text = f"WITH {offer_weeks}, {base}, taken AS ({union}) {final.format(keys=key_list)}"
-    params = [*offer_params, OTHER_KIND, *sql.params, *union_params, *final_params]
-    kinds = pa.table(
-        {
-            "offer_type": pa.array(list(OFFER_KINDS), pa.string()),
-            "offer_kind": pa.array(list(OFFER_KINDS.values()), pa.string()),
-        }
+    return recall(key, lambda: _count_offers(warehouse, facts_query, ages, wanted))
+
+
+def _count_offers(
+    warehouse: Warehouse, query: Query, ages: tuple[int, int], wanted: tuple[str, ...]
+) -> pa.Table:
+    where, where_params = row_filters(query, ages, "o")
+    keys = "".join(f", {k}" for k in query.by)
+    wanted_bits = sum(_kind_bit(k) for k in KIND_ORDER if k in wanted) if wanted else _KIND_MASK
+    # One row per (municipality, period, cell, person) with the bits of all their offers there:
+    # each figure is then a count(*), much cheaper than a count(DISTINCT person_id) each.
+    per_person, union_params = per_municipality(
+        f", period{keys}, person_id, bit_or(bits) AS bits",
+        "taken",
+        query,
+        f"period{keys}, person_id",
     )
+    kind_counts = "".join(
+        f", count(*) FILTER (WHERE bits & {_kind_bit(kind)} <> 0) AS kind_{i}"
+        for i, kind in enumerate(KIND_ORDER)
+    )
+    # One kind: the kind bits are a power of two (every person here has at least one offer).
+    counted = f"""
+    taken AS (
+        SELECT q.period, o.*
+        FROM offer_row AS o JOIN q_offer_month AS q ON q.year = o.year AND q.month = o.month
+        WHERE {where}
+    ),
+    per_person AS ({per_person})
+    SELECT municipality, period{keys}, count(*) FILTER (WHERE bits & ? <> 0) AS wanted
+           {kind_counts},
+           count(*) FILTER (WHERE bits & {_COMPANY_BIT} <> 0) AS company,
+           count(*) FILTER (WHERE (bits & {_KIND_MASK}) & ((bits & {_KIND_MASK}) - 1) = 0) AS one,
+           count(*) FILTER (WHERE (bits & {_KIND_MASK}) & ((bits & {_KIND_MASK}) - 1) <> 0)
+               AS combined
+    FROM per_person
+    GROUP BY municipality, period{keys}"""
     ensure_facts(warehouse)
-    con = warehouse.con
-    con.register("q_offer_period", period_weeks(query.periods))
-    con.register("offer_kind_map", kinds)
-    try:
-        rows = con.sql(sql_text, params=params).fetchall()
-    finally:
-        con.unregister("q_offer_period")
-        con.unregister("offer_kind_map")
-    return {tuple(row[:-1]): int(row[-1]) for row in rows}
+    first, last = week_bounds(warehouse, query.periods)
+    other_bits = _kind_bit(OTHER_KIND)
+    with registered(warehouse, q_offer_month=period_months(query.periods), offer_kind_map=_KINDS):
+        rows_cte, rows_params = shared_cte(
+            warehouse,
+            ("offer_rows", id(warehouse), first, last),
+            _OFFER_ROWS,
+            "offer_row",
+            [first, last, first, last, first, last, other_bits],
+        )
+        params = [*rows_params, *where_params, *union_params, wanted_bits]
+        return warehouse.con.sql(f"WITH {rows_cte}, {counted}", params=params).to_arrow_table()
 
 
-def _recipients(warehouse: Warehouse, name: str, query: Query) -> list[dict[str, Any]]:
+def _recipients(warehouse: Warehouse, name: str, query: Query) -> pa.Table:
     """The denominator: per municipality, period and cell, the persons with at least one week on
     public support in the period (as the indicator ``persons``)."""
-    cells = support_cells(warehouse, without(query, "offer_kind", "mix"), ages_for(name, query))
-    rows: list[dict[str, Any]] = cells.to_pylist()
-    return rows
+    return support_cells(warehouse, without(query, "offer_kind", "mix"), ages_for(name, query))
 
 
-def share_table(query: Query, rows: list[dict[str, object]]) -> pa.Table:
-    """Rows of municipality, period, *by, value, persons, numerator, denominator as a table."""
+_ROW, _PART = "__row", "__part"
+_NO_VALUE = "\uffff"
+"""Stands in for a missing breakdown value in a join key: Arrow's joins never match nulls, and
+a cell whose value is missing (no youth group) is a cell like any other."""
+
+
+def beside(cells: pa.Table, counts: pa.Table, keys: Sequence[str]) -> pa.Table:
+    """``counts``' columns other than ``keys`` for each row of ``cells`` (same order), 0 where
+    ``counts`` has no row with the cell's keys; the rows of ``counts`` must be unique by them."""
+    columns = [c for c in counts.column_names if c not in keys]
+
+    def keyed(table: pa.Table) -> pa.Table:
+        for key in keys:
+            if pa.types.is_string(table.schema.field(key).type):
+                i = table.schema.get_field_index(key)
+                table = table.set_column(i, key, pc.fill_null(table[key], _NO_VALUE))
+        return table
+
+    left = keyed(cells.select(list(keys))).append_column(
+        _ROW, pa.array(range(cells.num_rows), pa.int64())
+    )
+    joined = left.join(keyed(counts), list(keys), join_type="left outer").sort_by(_ROW)
+    return pa.table({c: pc.fill_null(joined[c], 0) for c in columns})
+
+
+def unmatched(cells: pa.Table, counts: pa.Table, keys: Sequence[str]) -> int:
+    """The rows of ``counts`` whose keys no row of ``cells`` has."""
+    found = pa.array([1] * cells.num_rows, pa.int8())
+    marked = cells.select(list(keys)).append_column("found", found)
+    return int(pc.sum(pc.equal(beside(counts, marked, keys)["found"], 0)).as_py() or 0)
+
+
+SharePart = tuple[dict[str, str], pa.ChunkedArray]
+"""The values of the breakdowns that are not columns of the cells, and a numerator per cell."""
+
+
+def share_table(query: Query, cells: pa.Table, parts: Sequence[SharePart]) -> pa.Table:
+    """Shares (pct.) as rows of municipality, period, *by, value, persons, numerator,
+    denominator: for each row of ``cells`` (their ``persons`` the denominator) one row per
+    part, in the order of the parts. A part is the values of the breakdowns that are not
+    columns of ``cells`` (offer kind, mix) and its numerators, one per cell; persons are the
+    numerator's persons."""
     schema = pa.schema(
         [
             ("municipality", pa.int16()),
@@ -244,37 +371,31 @@ def share_table(query: Query, rows: list[dict[str, object]]) -> pa.Table:
             ("denominator", pa.int64()),
         ]
     )
-    return pa.Table.from_pylist(rows, schema=schema)
+    n = cells.num_rows
+    denominator = cells["persons"].cast(pa.int64())
+    tables = []
+    for i, (own, numerator) in enumerate(parts):
+        numerator = numerator.cast(pa.int64())
+        columns: dict[str, Any] = {"municipality": cells["municipality"], "period": cells["period"]}
+        for b in query.by:
+            columns[b] = pa.array([own[b]] * n, pa.string()) if b in own else cells[b]
+        columns["value"] = pc.divide(
+            pc.multiply(numerator.cast(pa.float64()), 100.0), denominator.cast(pa.float64())
+        )
+        columns.update(persons=numerator, numerator=numerator, denominator=denominator)
+        columns[_ROW] = pa.array(range(n), pa.int64())
+        columns[_PART] = pa.array([i] * n, pa.int32())
+        tables.append(pa.table(columns))
+    if not tables:
+        return schema.empty_table()
+    table = pa.concat_tables(tables)
+    if len(tables) > 1:
+        table = table.sort_by([(_ROW, "ascending"), (_PART, "ascending")])
+    return table.select(schema.names).cast(schema)
 
 
-def share_row(
-    cell: dict[str, object], query: Query, numerator: int, denominator: int, **own: str
-) -> dict[str, object]:
-    """One share (pct.) row; persons are the numerator's persons."""
-    row = {"municipality": cell["municipality"], "period": cell["period"]}
-    row.update({b: own[b] if b in own else cell[b] for b in query.by})
-    row.update(
-        {
-            "value": 100.0 * numerator / denominator,
-            "persons": numerator,
-            "numerator": numerator,
-            "denominator": denominator,
-        }
-    )
-    return row
-
-
-def _cell_key(cell: dict[str, object], query: Query) -> tuple[object, ...]:
-    keys = without(query, "offer_kind", "mix").by
-    return (cell["municipality"], cell["period"], *(cell[k] for k in keys))
-
-
-def _filtered(query: Query, name: str, column: str) -> tuple[str, list[object]]:
-    """A WHERE clause keeping the values the query filters ``name`` on (empty: no filter)."""
-    values = query.filters.get(name)
-    if not values:
-        return "", []
-    return f" WHERE {column} IN {in_list(values)}", list(values)
+def _cell_keys(query: Query) -> list[str]:
+    return ["municipality", "period", *without(query, "offer_kind", "mix").by]
 
 
 @indicator(
@@ -295,29 +416,21 @@ def offers(warehouse: Warehouse, query: Query) -> Result:
     100. Med opdeling på ungegruppe tæller en person i hver gruppe, hun har været i, med de
     tilbud, der faldt i ugerne i den gruppe. Nævneren er alle periodens modtagere i cellen, også
     når der filtreres på tilbudsart."""
-    ages = ages_for("offers", query)
-    where, params = _filtered(query, "offer_kind", "offer_kind")
-    by_kind = "offer_kind" in query.by
-    kind_column = ", offer_kind" if by_kind else ""
-    counts = _offer_counts(
-        warehouse,
-        query,
-        ages,
-        f"SELECT municipality, period{{keys}}{kind_column}, count(DISTINCT person_id) AS n "
-        f"FROM taken{where} GROUP BY municipality, period{{keys}}{kind_column}",
-        params,
+    cells = _recipients(warehouse, "offers", query)
+    counts = beside(
+        cells, _offer_counts(warehouse, query, ages_for("offers", query)), _cell_keys(query)
     )
-    kinds = [k for k in KIND_ORDER if k in query.filters.get("offer_kind", KIND_ORDER)]
-    rows: list[dict[str, object]] = []
-    for cell in _recipients(warehouse, "offers", query):
-        key, denominator = _cell_key(cell, query), int(cell["persons"])
-        if not by_kind:
-            rows.append(share_row(cell, query, counts.get(key, 0), denominator))
-            continue
-        for kind in kinds:
-            numerator = counts.get((*key, kind), 0)
-            rows.append(share_row(cell, query, numerator, denominator, offer_kind=kind))
-    return Result(get_indicator("offers"), query, share_table(query, rows), "mikrodata")
+    if "offer_kind" not in query.by:
+        parts: list[SharePart] = [({}, counts["wanted"])]
+    else:
+        wanted = query.filters.get("offer_kind", KIND_ORDER)
+        parts = [
+            ({"offer_kind": kind}, counts[f"kind_{i}"])
+            for i, kind in enumerate(KIND_ORDER)
+            if kind in wanted
+        ]
+    table = share_table(query, cells, parts)
+    return Result(get_indicator("offers"), query, table, "mikrodata")
 
 
 @indicator(
@@ -331,20 +444,10 @@ def company_based_share(warehouse: Warehouse, query: Query) -> Result:
     """Andel (pct.) af periodens modtagere af offentlig forsørgelse med mindst én uge i
     virksomhedspraktik eller løntilskud, der falder i en af deres uger på ydelse i perioden.
     Det er samme tal som tilbud opdelt på tilbudsart, rækken "Jobrettede tilbud"."""
+    cells = _recipients(warehouse, "company_based_share", query)
     ages = ages_for("company_based_share", query)
-    counts = _offer_counts(
-        warehouse,
-        query,
-        ages,
-        "SELECT municipality, period{keys}, count(DISTINCT person_id) AS n FROM taken "
-        f"WHERE offer_type IN {in_list(COMPANY_BASED)} GROUP BY municipality, period{{keys}}",
-        COMPANY_BASED,
-    )
-    rows = [
-        share_row(cell, query, counts.get(_cell_key(cell, query), 0), int(cell["persons"]))
-        for cell in _recipients(warehouse, "company_based_share", query)
-    ]
-    table = share_table(query, rows)
+    counts = beside(cells, _offer_counts(warehouse, query, ages), _cell_keys(query))
+    table = share_table(query, cells, [({}, counts["company"])])
     return Result(get_indicator("company_based_share"), query, table, "mikrodata")
 
 
@@ -365,27 +468,19 @@ def intervention_mix(warehouse: Warehouse, query: Query) -> Result:
     andele summerer til 100 i hver celle."""
     if "mix" not in query.by:
         query = replace(query, by=("mix", *query.by))
+    cells = _recipients(warehouse, "intervention_mix", query)
     ages = ages_for("intervention_mix", query)
+    counts = beside(cells, _offer_counts(warehouse, query, ages), _cell_keys(query))
     # Persons with one kind and with two or more; "Ingen indsats" is the rest of the recipients.
-    counts = _offer_counts(
-        warehouse,
-        query,
-        ages,
-        "SELECT municipality, period{keys}, combined, count(*) AS n FROM ("
-        " SELECT municipality, period{keys}, person_id, count(DISTINCT offer_kind) > 1 AS combined"
-        " FROM taken GROUP BY municipality, period{keys}, person_id"
-        ") AS per_person GROUP BY municipality, period{keys}, combined",
-        [],
-    )
+    one, combined = counts["one"], counts["combined"]
+    none = pc.subtract(pc.subtract(cells["persons"].cast(pa.int64()), one), combined)
     wanted = query.filters.get("mix", MIX)
-    rows: list[dict[str, object]] = []
-    for cell in _recipients(warehouse, "intervention_mix", query):
-        key, denominator = _cell_key(cell, query), int(cell["persons"])
-        one, combined = counts.get((*key, False), 0), counts.get((*key, True), 0)
-        for mix, numerator in zip(MIX, (denominator - one - combined, one, combined), strict=True):
-            if mix in wanted:
-                rows.append(share_row(cell, query, numerator, denominator, mix=mix))
-    table = share_table(query, rows)
+    parts = [
+        ({"mix": mix}, numerator)
+        for mix, numerator in zip(MIX, (none, one, combined), strict=True)
+        if mix in wanted
+    ]
+    table = share_table(query, cells, parts)
     return Result(get_indicator("intervention_mix"), query, table, "mikrodata")
 
 
@@ -393,54 +488,75 @@ def intervention_mix(warehouse: Warehouse, query: Query) -> Result:
 
 _SANCTION_EXPRS = {**{k: BREAKDOWNS[k] for k in SANCTION_KEYS}, "benefit": "f.benefit"}
 
+# A sanction belongs to the week containing its date (week numbers count whole weeks from the
+# Monday EPOCH, as periods.week_number does: arithmetic, where a range join of the dates on the
+# week table is slow), and so to the period containing that week's Thursday, like every weekly
+# figure; municipality and age are those of that week. Every breakdown's value is put beside
+# each sanction (``sanction_row``), so each breakdown is a GROUP BY of the same rows.
+_SANCTION_ROWS = f"""
+sanction_week AS (
+    SELECT s.person_id, w.year, w.month, r.municipality, r.district,
+           CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age, coalesce(s.benefit, '') AS benefit
+    FROM (
+        SELECT person_id, benefit,
+               CAST(floor((sanction_date - DATE '{EPOCH.isoformat()}') / 7.0) AS INTEGER) AS week
+        FROM sanction
+    ) AS s
+    JOIN week AS w ON w.week = s.week
+    JOIN person AS p ON p.person_id = s.person_id
+    JOIN residence AS r
+      ON r.person_id = s.person_id
+     AND s.week >= r.first_week
+     AND (r.last_week IS NULL OR s.week <= r.last_week)
+),
+sanction_row AS (
+    SELECT f.municipality, f.year, f.month, f.person_id, f.age,
+           {", ".join(f"{expr} AS {name}" for name, expr in _SANCTION_EXPRS.items())}
+    FROM sanction_week AS f
+    JOIN person AS p ON p.person_id = f.person_id
+)"""
+
 
 def _sanction_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
-    """Columns municipality, period, *by, sanctions, persons."""
-    ensure_facts(warehouse)
-    select_by = "".join(f", {_SANCTION_EXPRS[b]} AS {b}" for b in query.by)
-    key_list = "".join(f", {b}" for b in query.by)
-    where = ["f.age BETWEEN ? AND ?"]
-    params: list[object] = [ages[0], ages[1]]
-    for name, values in query.filters.items():
-        where.append(f"{_SANCTION_EXPRS[name]} IN {in_list(values)}")
-        params.extend(values)
-    # A sanction belongs to the week containing its date, and so to the period containing that
-    # week's Thursday, like every weekly figure; municipality and age are those of that week.
-    base = f"""
-    WITH f AS (
-        SELECT s.person_id, w.week, r.municipality, r.district,
-               CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age, coalesce(s.benefit, '') AS benefit
-        FROM sanction AS s
-        JOIN week AS w
-          ON s.sanction_date >= w.monday AND s.sanction_date < w.monday + INTERVAL '7' DAY
-        JOIN person AS p ON p.person_id = s.person_id
-        JOIN residence AS r
-          ON r.person_id = s.person_id
-         AND w.week >= r.first_week
-         AND (r.last_week IS NULL OR w.week <= r.last_week)
-    ),
-    base AS (
-        SELECT f.municipality, q.period{select_by}, f.person_id
-        FROM f JOIN q_offer_period AS q ON f.week BETWEEN q.first_week AND q.last_week
-        JOIN person AS p ON p.person_id = f.person_id
-        WHERE {" AND ".join(where)}
+    """Columns municipality, period, *by, sanctions, persons. Inside ``memo.shared()`` counted
+    once for both sanction indicators."""
+    key = (
+        "sanction_cells",
+        id(warehouse),
+        query.municipalities,
+        query.periods,
+        query.by,
+        tuple(sorted(query.filters.items())),
+        ages,
     )
-    """
+    return recall(key, lambda: _count_sanctions(warehouse, query, ages))
+
+
+def _count_sanctions(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
+    ensure_facts(warehouse)
+    key_list = "".join(f", {b}" for b in query.by)
+    where, where_params = row_filters(query, ages, "f")
     union, union_params = per_municipality(
         f", period{key_list}, count(*) AS sanctions, count(DISTINCT person_id) AS persons",
         "base",
         query,
         f"period{key_list}",
     )
-    con = warehouse.con
-    con.register("q_offer_period", period_weeks(query.periods))
-    try:
-        table = con.sql(
-            f"{base} {union} ORDER BY ALL", params=[*params, *union_params]
-        ).to_arrow_table()
-    finally:
-        con.unregister("q_offer_period")
-    return table
+    with registered(warehouse, q_sanction_month=period_months(query.periods)):
+        rows_cte, rows_params = shared_cte(
+            warehouse, ("sanction_rows", id(warehouse)), _SANCTION_ROWS, "sanction_row", []
+        )
+        sql_text = f"""
+        WITH {rows_cte},
+        base AS (
+            SELECT q.period, f.*
+            FROM sanction_row AS f
+            JOIN q_sanction_month AS q ON q.year = f.year AND q.month = f.month
+            WHERE {where}
+        )
+        {union} ORDER BY ALL"""
+        params = [*rows_params, *where_params, *union_params]
+        return warehouse.con.sql(sql_text, params=params).to_arrow_table()
 
 
 @indicator(
@@ -483,22 +599,16 @@ def sanction_rate(warehouse: Warehouse, query: Query) -> Result:
     sanktioner uden oplyst ydelse) har intet tal og udelades med en note; en celle med
     modtagere og ingen sanktioner er 0."""
     ages = ages_for("sanction_rate", query)
-    keys = ("municipality", "period", *query.by)
-    sanctioned = {
-        tuple(row[k] for k in keys): int(row["persons"])
-        for row in _sanction_cells(warehouse, query, ages).to_pylist()
-    }
-    rows = [
-        share_row(
-            cell, query, sanctioned.pop(tuple(cell[k] for k in keys), 0), int(cell["persons"])
-        )
-        for cell in support_cells(warehouse, query, ages).to_pylist()
-    ]
+    keys = ["municipality", "period", *query.by]
+    cells = support_cells(warehouse, query, ages)
+    sanctioned = _sanction_cells(warehouse, query, ages).select([*keys, "persons"])
+    numerators = beside(cells, sanctioned, keys)["persons"]
+    table = share_table(query, cells, [({}, numerators)])
     notes: tuple[str, ...] = ()
-    if sanctioned:
+    left_out = unmatched(cells, sanctioned, keys)
+    if left_out:
         notes = (
-            f"{len(sanctioned)} celle(r) med sanktionerede personer, men uden modtagere af "
+            f"{left_out} celle(r) med sanktionerede personer, men uden modtagere af "
             "ydelsen (fx sanktioner uden oplyst ydelse), indgår ikke.",
         )
-    table = share_table(query, rows)
     return Result(get_indicator("sanction_rate"), query, table, "mikrodata", notes)
