@@ -201,37 +201,46 @@ def week_status_sql() -> tuple[str, list[object]]:
     with municipality, district, age and the week's status flags (in_education,
     employment_code, public_support, excluded_benefit, hours, completed_education, neet).
 
-    Every range condition (a spell, a residence, an education covering the week) is joined
-    against the few reference weeks first and only then to the persons by equality: joined the
-    other way round, every young person meets every spell of theirs."""
+    The persons of the ages come first (one scan of ``person`` per week); their residences and
+    spells are joined by person, an equality, with the week as a filter; educations and hours
+    are joined to the few weeks. DuckDB's range joins of millions of rows to millions of rows
+    are what this avoids."""
     types = ", ".join("?" for _ in COMPLETED_EDUCATION_TYPES)
     benefits = ", ".join("?" for _ in EXCLUDED_BENEFITS)
     sql = f"""
+aged AS (
+    -- Persons of the ages at each week's Thursday first: a cheap scan, and their residences
+    -- are then joined by person (an equality) instead of every residence by a week range.
+    SELECT w.week, w.year, w.month, p.person_id,
+           CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age
+    FROM q_week AS w, person AS p
+    WHERE {AGE_AT_THURSDAY} BETWEEN {NEET_AGES[0]} AND {NEET_AGES[1]}
+),
 resident AS (
-    SELECT w.week, w.year, w.month, r.person_id,
-           CAST(r.municipality AS SMALLINT) AS municipality, r.district,
-           CAST({AGE_AT_THURSDAY} AS SMALLINT) AS age,
+    SELECT a.*, CAST(r.municipality AS SMALLINT) AS municipality, r.district,
            -- Overlapping residences (a data error) must not count a person twice.
            ROW_NUMBER() OVER (
-               PARTITION BY w.week, r.person_id ORDER BY r.first_week DESC
+               PARTITION BY a.week, a.person_id ORDER BY r.first_week DESC
            ) AS pick
-    FROM q_week AS w
+    FROM aged AS a
     JOIN residence AS r
-      ON r.first_week <= w.week AND (r.last_week IS NULL OR w.week <= r.last_week)
-    JOIN person AS p ON p.person_id = r.person_id
-    WHERE {AGE_AT_THURSDAY} BETWEEN {NEET_AGES[0]} AND {NEET_AGES[1]}
+      ON r.person_id = a.person_id AND r.first_week <= a.week
+     AND (r.last_week IS NULL OR a.week <= r.last_week)
 ),
 young AS (SELECT * FROM resident WHERE pick = 1),
 codes AS (
-    SELECT w.week, s.person_id,
+    -- The young persons' spells covering the week (only theirs: grouping every spell of
+    -- every age that week costs twice as much).
+    SELECT y.week, y.person_id,
            max(CASE WHEN c.category = 'education' THEN 1 ELSE 0 END) AS education_code,
            max(CASE WHEN c.category = 'employment' THEN 1 ELSE 0 END) AS employment_code,
            max(CASE WHEN c.category = 'public_support' THEN 1 ELSE 0 END) AS public_support,
            max(CASE WHEN c.benefit IN ({benefits}) THEN 1 ELSE 0 END) AS excluded_benefit
-    FROM q_week AS w
-    JOIN status_spell AS s ON s.first_week <= w.week AND s.last_week >= w.week
+    FROM young AS y
+    JOIN status_spell AS s
+      ON s.person_id = y.person_id AND s.first_week <= y.week AND s.last_week >= y.week
     JOIN status_code AS c ON c.code = s.code
-    GROUP BY w.week, s.person_id
+    GROUP BY y.week, y.person_id
 ),
 worked AS (
     SELECT w.week, m.person_id, sum(m.hours) AS hours
