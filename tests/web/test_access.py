@@ -19,10 +19,13 @@ EXAMPLE_PARAMS = {
     "fmt": "csv",
     "version": "x",
     "number": "1a",
+    "username": "viewer",
 }
 PUBLIC = {"/login", "/static/vega-{version}.js"}
 """Reachable without a login: the login page and the static assets (CSS, JavaScript)."""
 SESSION_ROUTES = {"/login", "/logud"}
+ADMIN_ONLY = {"/brugere", "/brugere/{username}"}
+"""User administration: 403 for every other role (tests/web/test_users_pages.py)."""
 
 
 def _routes(app: Any, method: str) -> list[str]:
@@ -73,7 +76,8 @@ def test_a_viewer_reads_every_page_but_cannot_post(web_app: Any, clients: Any) -
         if path == "/static/vega-{version}.js":
             continue
         response = viewer.get(_url(path))
-        assert response.status_code in (200, 303), (path, response.status_code)
+        expected = (403,) if path in ADMIN_ONLY else (200, 303)
+        assert response.status_code in expected, (path, response.status_code)
     token = viewer.csrf("/data")
     for path in _routes(web_app, "POST"):
         if path in SESSION_ROUTES:

@@ -127,6 +127,23 @@ def test_other_pages_pass_the_accessibility_check(
     page.close()
 
 
+@pytest.mark.parametrize("path", ["/brugere", "/brugere/editor"])
+def test_the_user_pages_pass_the_accessibility_check(
+    browser: Any, live_url: str, web_password: str, path: str
+) -> None:
+    """The admin's user list with its form, and one user with the forms that change it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    _log_in(page, live_url, "admin", web_password, path)
+    assert page.get_by_role("heading", level=1).inner_text().startswith(("Brugere", "Bruger "))
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"{path.strip('/').replace('/', '-')}.png"))
+    results = Axe().run(page)
+    assert _serious(results) == [], "\n".join(_serious(results))
+    page.close()
+
+
 def test_the_login_page_passes_the_accessibility_check(browser: Any, live_url: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

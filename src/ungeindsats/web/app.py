@@ -20,13 +20,13 @@ from ungeindsats import __version__
 from ungeindsats.periods import parse_period
 from ungeindsats.settings import Settings
 from ungeindsats.steering import open_steering
-from ungeindsats.web import routes_api, routes_auth, routes_pages, routes_steering
+from ungeindsats.web import routes_api, routes_auth, routes_pages, routes_steering, routes_users
 from ungeindsats.web.assets import bundle_version, vega_bundle
 from ungeindsats.web.auth import (
     Forbidden,
     NotLoggedIn,
     SessionCache,
-    current_session,
+    session_of,
     steering_lock,
 )
 from ungeindsats.web.render import render
@@ -48,7 +48,7 @@ async def csrf_protect(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
     given = await submitted_token(request)
-    info = current_session(request)
+    info = await session_of(request)
     expected = info.csrf_token if info is not None else login_csrf_token(request)
     if not same_token(expected, given):
         raise CsrfError()
@@ -190,6 +190,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_steering.router)
+    app.include_router(routes_users.router)
     app.include_router(routes_api.router)
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)

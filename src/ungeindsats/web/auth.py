@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from ungeindsats.steering import (
     NewSession,
@@ -106,6 +107,13 @@ class SessionCache:
         fresh = time.monotonic() - checked < SESSION_RECHECK.total_seconds()
         return info if fresh and info.expires_at > utcnow() else None
 
+    def forget_user(self, user_id: int) -> None:
+        """Drop every session of one user, so that a change made here (role, deactivation,
+        new password, removal) counts from the user's next request, not a minute later."""
+        with self._lock:
+            for key in [k for k, (info, _) in self._entries.items() if info.user.id == user_id]:
+                del self._entries[key]
+
     def put(self, token: str, info: SessionInfo | None) -> None:
         with self._lock:
             if info is None:
@@ -134,15 +142,36 @@ def current_session(request: Request) -> SessionInfo | None:
     return info
 
 
+async def session_of(request: Request) -> SessionInfo | None:
+    """``current_session`` for async code: a session checked within the last minute is found
+    without leaving the event loop; only a check against the steering database (a SQLite
+    commit) goes to the thread pool. Every request passes here, and each hop to a worker
+    thread costs a hand-over of the GIL under load."""
+    if hasattr(request.state, "session_info"):
+        found: SessionInfo | None = request.state.session_info
+        return found
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and len(token) <= 200:
+        cache: SessionCache = request.app.state.sessions
+        info = cache.get(token)
+        if info is not None:
+            request.state.session_info = info
+            return info
+        return await run_in_threadpool(current_session, request)
+    request.state.session_info = None
+    return None
+
+
 def allowed(info: SessionInfo | None, role: str) -> bool:
     return info is not None and ROLE_RANK.get(info.user.role, -1) >= ROLE_RANK[role]
 
 
-def require(role: str) -> Callable[[Request], SessionInfo]:
-    """A dependency: the session, if its user has at least ``role``."""
+def require(role: str) -> Callable[[Request], Awaitable[SessionInfo]]:
+    """A dependency: the session, if its user has at least ``role`` (async: see
+    ``session_of``)."""
 
-    def dependency(request: Request) -> SessionInfo:
-        info = current_session(request)
+    async def dependency(request: Request) -> SessionInfo:
+        info = await session_of(request)
         if info is None:
             raise NotLoggedIn()
         if not allowed(info, role):

@@ -49,6 +49,9 @@ def number_text(value: float | None, decimals: int = 1) -> str:
 def templates() -> Jinja2Templates:
     folder = resources.files("ungeindsats.web") / "templates"
     env = Jinja2Templates(directory=str(folder))
+    # The templates are package files that do not change while the server runs; Jinja's
+    # default would look at each file's modification time on every render.
+    env.env.auto_reload = False
     env.env.filters["cell"] = cell_text
     env.env.filters["number"] = number_text
     env.env.globals["static"] = lambda name: f"/static/{name}?v={_static_version()}"
@@ -98,6 +101,7 @@ def render(
         "charts": False,
         "can_edit": allowed(info, "editor"),
         "is_analyst": allowed(info, "analyst"),
+        "is_admin": allowed(info, "admin"),
     }
     shared.update(context)
     return templates().TemplateResponse(request, template, shared, status_code=status_code)

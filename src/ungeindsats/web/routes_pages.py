@@ -4,10 +4,11 @@ asks ``DashboardData`` for the page model and renders it; no SQL, no computation
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ungeindsats.classifications import municipalities, resolve_municipality
 from ungeindsats.indicators import COUNTRY
@@ -70,7 +71,7 @@ def home(info: Reader) -> Response:
 
 
 @router.get("/side/{key}")
-def indicator_page(
+async def indicator_page(
     request: Request,
     key: str,
     info: Reader,
@@ -78,16 +79,29 @@ def indicator_page(
     periode: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     if key not in ALL_PAGES:
-        return _not_found(request)
+        return await run_in_threadpool(_not_found, request)
     try:
         code, month = choose(request, kommune, periode)
     except BadChoice as exc:
-        return _bad(request, exc)
+        return await run_in_threadpool(_bad, request, exc)
     data = _data(request)
+    built = data.peek(("html", key, code, month.label()))
+    if built is not None and data.peek(("status",)) is not None:
+        # Built before (the usual case): only the page around the body is rendered, on the
+        # event loop; a hop to a worker thread would cost more under load than the rendering.
+        title, body = cast(tuple[str, str], built)
+        return render(request, "indicator_page.html", title=title, body=body, charts=True)
+    return await run_in_threadpool(_indicator_page, request, data, key, code, month)
+
+
+def _indicator_page(
+    request: Request, data: DashboardData, key: str, code: int, month: Period
+) -> Response:
+    """Build the page (seconds the first time), keep it, and render it."""
     page = data.page(key, code, month)
 
-    def body() -> str:
-        return render_fragment(
+    def body() -> tuple[str, str]:
+        return page.title, render_fragment(
             "_page_body.html",
             page=page,
             kommune_name=dict(municipality_choices()).get(code, str(code)),
@@ -98,8 +112,8 @@ def indicator_page(
             marker=data.rule.marker,
         )
 
-    html = data.remember(("html", key, code, month.label()), body)
-    return render(request, "indicator_page.html", title=page.title, body=html, charts=True)
+    title, html = data.remember(("html", key, code, month.label()), body)
+    return render(request, "indicator_page.html", title=title, body=html, charts=True)
 
 
 @router.get("/side/{key}/hent/{panel}.{fmt}")

@@ -10,7 +10,12 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ungeindsats.indicators import Query, Result, get_indicator
-from ungeindsats.indicators.precompute import CACHED_BREAKDOWNS, CacheError, read_cached
+from ungeindsats.indicators.precompute import (
+    CACHED_BREAKDOWNS,
+    CacheError,
+    LayerState,
+    read_cached,
+)
 from ungeindsats.warehouse import Warehouse
 
 
@@ -26,25 +31,37 @@ def _cacheable(query: Query) -> bool:
     return all(p.kind == "month" for p in query.periods)
 
 
-def indicator_result(warehouse: Warehouse, name: str, query: Query) -> Result:
-    """The indicator ``name`` for ``query``, read from the layer when it can answer."""
+def layer_result(
+    warehouse: Warehouse, name: str, query: Query, layer: LayerState | None = None
+) -> Result | None:
+    """The indicator ``name`` for ``query`` read from the layer, or None when the layer cannot
+    answer (``layer``: its state as this connection found it, ``DashboardData.reading``; else
+    read now)."""
     item = get_indicator(name)
-    if _cacheable(query):
-        try:
-            rows = []
-            by = query.by[0] if query.by else ""
-            wanted = query.filters.get(by, ()) if by else ()
-            for code in query.municipalities:
-                for period in query.periods:
-                    for row in read_cached(warehouse, name, code, period, by or None):
-                        if wanted and row[by] not in wanted:
-                            continue
-                        rows.append(row)
-        except CacheError:
-            pass
-        else:
-            return Result(item, query, _table(rows, query), "nøgletalslaget")
-    return item(warehouse, query)
+    if not _cacheable(query):
+        return None
+    rows = []
+    by = query.by[0] if query.by else ""
+    wanted = query.filters.get(by, ()) if by else ()
+    try:
+        for code in query.municipalities:
+            for period in query.periods:
+                for row in read_cached(warehouse, name, code, period, by or None, layer=layer):
+                    if wanted and row[by] not in wanted:
+                        continue
+                    rows.append(row)
+    except CacheError:
+        return None
+    return Result(item, query, _table(rows, query), "nøgletalslaget")
+
+
+def indicator_result(
+    warehouse: Warehouse, name: str, query: Query, layer: LayerState | None = None
+) -> Result:
+    """The indicator ``name`` for ``query``, read from the layer when it can answer, else
+    computed by the indicator."""
+    found = layer_result(warehouse, name, query, layer)
+    return found if found is not None else get_indicator(name)(warehouse, query)
 
 
 def _table(rows: list[dict[str, object]], query: Query) -> pa.Table:

@@ -1,10 +1,13 @@
 """The dashboard's hold on the warehouse: one read-only connection, a cursor per thread, and
 the pages built from it kept until the data change.
 
-The warehouse only changes through imports, which need the file for writing; while the dashboard
-holds it open for reading no import can run (DuckDB's lock), so a built page stays right for as
-long as the connection lives. ``reload`` drops the connection and every page (after an import,
-``ungeindsats serve`` is restarted or the data page's reload button is used).
+The warehouse only changes through imports and ``compute``, which need the file for writing;
+while the dashboard holds it open for reading neither can run (DuckDB's file lock), so a built
+page stays right for as long as the connection lives, and so does what the connection found when
+it opened: the facts are current (else no connection), and the indicator layer's freshness and
+coverage (``LayerState``, read once instead of before every read). ``reload`` drops the
+connection and every page; the next request opens afresh and checks both again (after an import,
+``ungeindsats serve`` is restarted).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import TypeVar
 
 from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.indicators.facts import facts_stale
-from ungeindsats.indicators.precompute import cache_stale
+from ungeindsats.indicators.precompute import LayerState, cache_stale, layer_state
 from ungeindsats.periods import Period
 from ungeindsats.settings import Settings
 from ungeindsats.warehouse import Warehouse, open_warehouse
@@ -51,6 +54,7 @@ class DashboardData:
         self.rule = DisclosureRule(settings.disclosure_min_persons, settings.disclosure_marker)
         self._lock = threading.Lock()
         self._connection: Warehouse | None = None
+        self._layer = LayerState("", {})
         self._local = threading.local()
         self._generation = 0
         self._cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
@@ -63,6 +67,11 @@ class DashboardData:
     def warehouse(self) -> Warehouse:
         """This thread's cursor on the shared read-only connection (DuckDB cursors are one
         per thread)."""
+        return self.reading()[0]
+
+    def reading(self) -> tuple[Warehouse, LayerState]:
+        """This thread's cursor and the indicator layer's state as the same connection found
+        it when it opened."""
         with self._lock:
             if self._connection is None:
                 if not self.path.exists():
@@ -78,15 +87,28 @@ class DashboardData:
                         "eller opdatering af programmet: kør 'ungeindsats compute' (eller "
                         "'ungeindsats run'), og start dashboardet igen."
                     )
+                self._layer = layer_state(connection)
                 self._connection = connection
                 self._generation += 1
-            connection, generation = self._connection, self._generation
+            connection, generation, layer = self._connection, self._generation, self._layer
         local = self._local
         if getattr(local, "generation", None) != generation:
             local.warehouse = Warehouse(connection.con.cursor(), connection.path)
             local.generation = generation
         warehouse: Warehouse = local.warehouse
-        return warehouse
+        return warehouse, layer
+
+    def is_open(self) -> bool:
+        """Whether the connection is open (reading then starts without opening the file)."""
+        return self._connection is not None
+
+    def peek(self, key: tuple[object, ...]) -> object | None:
+        """What ``remember`` keeps for ``key``, or None; never builds."""
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        return None
 
     def reload(self) -> None:
         """Forget the connection and every built page (the next request opens afresh)."""
