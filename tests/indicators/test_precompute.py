@@ -9,8 +9,11 @@ from ungeindsats.indicators.model import REGISTRY, indicator
 from ungeindsats.indicators.precompute import (
     CACHE_TABLE,
     CacheError,
+    Extra,
+    answer_layer,
     cache_stale,
     compute,
+    layer_result,
     read_cached,
 )
 from ungeindsats.periods import parse_period
@@ -283,3 +286,121 @@ def test_facts_built_by_an_earlier_definition_are_rebuilt(feb_2019: Warehouse) -
     assert FACTS_VERSION != "1" and facts_stale(feb_2019)
     ensure_facts(feb_2019)
     assert not facts_stale(feb_2019)
+
+
+def _answer(result: Result | None) -> list[tuple[object, ...]]:
+    """What disclosure control reads of an answer: its key columns and cells in order, value
+    and persons, and its source and notes."""
+    assert result is not None
+    keys = [c for c in result.table.column_names if c not in ("value", "persons")]
+    keys = [c for c in keys if c not in ("numerator", "denominator")]
+    return [(*(row[k] for k in keys), row["value"], row["persons"]) for row in result.rows()] + [
+        (tuple(keys), result.source, result.notes)
+    ]
+
+
+def test_a_report_reads_whole_answers_from_the_layer(feb_2019: Warehouse) -> None:
+    """fte by youth group × benefit is an extra job of the layer. February 2019, groups 2 and 3
+    (the filter only drops cells, so the layer can answer it): the country first (group 2: A 3
+    weeks + D 4 weeks = 7 → 1.75 fte, 2 persons; group 3: C 3 weeks → 0.75, 1 person), then
+    Viborg (group 2: A 3 + D 2 weeks, until he moves in U08 → 1.25, 2 persons; group 3: C →
+    0.75), all on uddannelseshjælp. The answer read equals the one computed, cell by cell and in
+    the indicator's order; so does a dashboard breakdown (fte by youth group alone)."""
+    compute(feb_2019, indicators=("fte",))
+    layer = answer_layer(feb_2019)
+    assert layer is not None
+    month = (parse_period("2019M02"),)
+    query = Query(
+        (791, 0), month, by=("youth_group", "benefit"), filters={"youth_group": ("2", "3")}
+    )
+    read = layer_result(feb_2019, layer, "fte", query)
+    assert _answer(read)[:-1] == [
+        (0, "2019M02", "2", "uddannelseshjaelp", 1.75, 2),
+        (0, "2019M02", "3", "uddannelseshjaelp", 0.75, 1),
+        (791, "2019M02", "2", "uddannelseshjaelp", 1.25, 2),
+        (791, "2019M02", "3", "uddannelseshjaelp", 0.75, 1),
+    ]
+    assert _answer(read) == _answer(get_indicator("fte")(feb_2019, query))
+    single = Query((791, 0), month, by=("youth_group",))
+    assert _answer(layer_result(feb_2019, layer, "fte", single)) == _answer(
+        get_indicator("fte")(feb_2019, single)
+    )
+
+
+def test_the_layer_does_not_answer_what_it_does_not_hold_whole(feb_2019: Warehouse) -> None:
+    """A filter on a breakdown not asked for (the total of groups 1-3 is not a cell of the
+    layer), two periods, another age band, a cross breakdown it does not hold, a month it does
+    not cover: None, and the report computes them. A stale layer answers nothing."""
+    compute(feb_2019, indicators=("fte",))
+    layer = answer_layer(feb_2019)
+    assert layer is not None
+    feb, mar = parse_period("2019M02"), parse_period("2019M03")
+    for query in (
+        Query((791,), (feb,), filters={"youth_group": ("1", "2", "3")}),
+        Query((791,), (feb, mar)),
+        Query((791,), (feb,), ages=(18, 24)),
+        Query((791,), (feb,), by=("youth_group", "sex")),
+        Query((791,), (parse_period("2019M04"),)),
+        Query((791,), (parse_period("2019"),)),
+    ):
+        assert layer_result(feb_2019, layer, "fte", query) is None, query
+    assert layer_result(feb_2019, layer, "fte", Query((791,), (feb,))) is not None
+    _new_import(feb_2019)
+    assert answer_layer(feb_2019) is None
+
+
+@pytest.fixture
+def noted_indicator() -> Iterator[str]:
+    """fte with a note on every answer, registered for one test only."""
+    name = "test_noted"
+
+    @indicator(name, label="Med note", unit="stk.", breakdowns=("youth_group",), source="test")
+    def noted(warehouse: Warehouse, query: Query) -> Result:
+        """fte med en note."""
+        result = get_indicator("fte")(warehouse, query)
+        return Result(result.indicator, query, result.table, result.source, ("En note.",))
+
+    try:
+        yield name
+    finally:
+        del REGISTRY[name]
+
+
+def test_an_answer_with_notes_is_computed_not_read(
+    feb_2019: Warehouse, noted_indicator: str
+) -> None:
+    """A note belongs to the whole query the layer was built with (all areas and months), so it
+    cannot be cut to one area and month: such a job is held for the dashboard but not read by a
+    report. A layer built before the layer kept source, notes and order answers nothing."""
+    compute(feb_2019, indicators=("fte", noted_indicator), breakdowns=())
+    layer = answer_layer(feb_2019)
+    assert layer is not None
+    query = Query((791,), (parse_period("2019M02"),))
+    assert layer_result(feb_2019, layer, noted_indicator, query) is None
+    assert _values(read_cached(feb_2019, noted_indicator, 791, "2019M02")) == {None: (2.5, 4)}
+    assert layer_result(feb_2019, layer, "fte", query) is not None
+    feb_2019.con.execute(f"ALTER TABLE {CACHE_TABLE} DROP COLUMN position")
+    assert answer_layer(feb_2019) is None
+
+
+def test_extra_jobs_are_held_for_their_own_periods(feb_2019: Warehouse) -> None:
+    """An extra job by years over facts that cover no whole year (2019M01-M03) holds nothing;
+    by default the layer's own extras come after the dashboard's breakdowns, and ``extras=()``
+    leaves them out. An extra job by no breakdown holds what the total holds: the country,
+    Viborg (A in January, E in March) and København (D, February only) for 2019M01-M03:
+    3 + 3 + 1 = 7 rows."""
+    summary = compute(
+        feb_2019, indicators=("fte",), extras=(Extra("fte", ("youth_group",), "year"),)
+    )
+    jobs = [(t.breakdown, t.rows) for t in summary.times]
+    assert jobs[-1] == ("youth_group/year", 0)
+    assert [b for b, _ in jobs[:-1]] == ["", "youth_group", "benefit", "age_band", "sex"]
+    summary = compute(feb_2019, indicators=("fte",))
+    assert [t.breakdown for t in summary.times][5:] == ["youth_group+benefit/month"]
+    summary = compute(feb_2019, indicators=("fte",), extras=())
+    assert len(summary.times) == 5
+    # Without breakdowns: one cell per area and month with anyone on support.
+    summary = compute(
+        feb_2019, indicators=("fte",), breakdowns=(), extras=(Extra("fte", (), "month"),)
+    )
+    assert [(t.breakdown, t.rows) for t in summary.times] == [("", 7), ("/month", 7)]

@@ -19,6 +19,7 @@ import it was built from (``derived_meta``). A failure midway leaves the previou
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from ungeindsats.indicators.model import (
     Indicator,
     IndicatorError,
     Query,
+    Result,
     all_indicators,
     get_indicator,
 )
@@ -48,6 +50,47 @@ CACHED_BREAKDOWNS: list[str] = ["youth_group", "benefit", "age_band", "sex"]
 """Breakdowns the layer holds (each alone, beside the total): the dashboard's. Each one costs a
 pass of every indicator, so target group, origin and district (municipality-specific, many cells)
 are left to the indicators themselves (``ungeindsats indicator --by``)."""
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A further job beside the dashboard's: an indicator by several breakdowns at once, or by
+    one the dashboard does not use, for months or for whole years (``periods``), whatever the
+    indicator's own cadence."""
+
+    indicator: str
+    by: tuple[str, ...]
+    periods: str  # "month" or "year"
+
+    @property
+    def key(self) -> str:
+        """The layer's breakdown column for it, e.g. 'youth_group+status/year'."""
+        return "+".join(self.by) + "/" + self.periods
+
+
+EXTRA_JOBS: tuple[Extra, ...] = (
+    Extra("fte", ("youth_group", "benefit"), "month"),
+    Extra("long_term_share", ("youth_group",), "month"),
+    Extra("time_on_support", ("youth_group", "duration_band"), "month"),
+    Extra("offers", ("youth_group", "offer_kind"), "month"),
+    Extra("intervention_mix", ("mix",), "month"),
+    Extra("average_duration", ("youth_group",), "year"),
+    Extra("inflow_origin", ("youth_group", "origin_group"), "year"),
+    Extra("status_after_exit", ("youth_group", "status"), "year"),
+    Extra("neet_share", (), "year"),
+    Extra("neet_persistence", (), "year"),
+    Extra("neet_indicator_count", ("group", "indicator_count"), "year"),
+    Extra("not_education_ready", ("grade",), "year"),
+    Extra("migration", ("direction",), "year"),
+    Extra("inflow_on_benefit", ("direction",), "year"),
+)
+"""The standard report's requests (``ungeindsats.reports``) that the dashboard's jobs do not
+answer whole: its group × breakdown tables, its whole years, and the three whose dashboard job
+carries notes about some other period (they are asked a year at a time here, see ``_run_job``).
+The 15-17-year-olds' activity by month is not held: each month is a reference week of its own
+(about 190 s for all 96 months against 3-8 s for the one month a report asks). Held so that a report made after ``compute`` reads them instead of computing them
+(docs/reports.md, Speed). Cells of these jobs are stored as a JSON list of the breakdown values
+(types and missing values kept)."""
 
 COMPUTE_MEMORY_LIMIT = "4GB"
 """DuckDB's memory limit while computing (the issue allows 6 GB in all; DuckDB spills the rest
@@ -63,11 +106,11 @@ _RUN_COMPUTE = "kør 'ungeindsats compute'"
 _CACHE_COLUMNS = (
     "indicator VARCHAR NOT NULL, municipality SMALLINT NOT NULL, period VARCHAR NOT NULL, "
     "breakdown VARCHAR NOT NULL, cell VARCHAR NOT NULL, value DOUBLE, persons BIGINT, "
-    "numerator DOUBLE, denominator DOUBLE"
+    "numerator DOUBLE, denominator DOUBLE, position BIGINT"
 )
 _COVERAGE_COLUMNS = (
     "indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, first_period VARCHAR, "
-    "last_period VARCHAR, rows BIGINT, skipped_reason VARCHAR"
+    "last_period VARCHAR, rows BIGINT, skipped_reason VARCHAR, answers VARCHAR"
 )
 
 
@@ -133,7 +176,8 @@ class ComputeSummary:
 @dataclass(frozen=True)
 class _Job:
     indicator: Indicator
-    breakdown: str  # '' for the total
+    breakdown: str  # '' for the total; an extra job's key
+    extra: Extra | None = None
 
 
 def _months(warehouse: Warehouse) -> list[Period]:
@@ -160,15 +204,18 @@ def _municipalities(warehouse: Warehouse) -> tuple[int, ...]:
     return (COUNTRY, *(int(r[0]) for r in rows))
 
 
-def _jobs(indicators: Sequence[Indicator], breakdowns: Sequence[str]) -> list[_Job]:
+def _jobs(
+    indicators: Sequence[Indicator], breakdowns: Sequence[str], extras: Sequence[Extra]
+) -> list[_Job]:
     jobs = []
     for item in indicators:
         jobs.append(_Job(item, ""))
         jobs.extend(_Job(item, b) for b in breakdowns if b in item.breakdowns)
+        jobs.extend(_Job(item, e.key, e) for e in extras if e.indicator == item.name)
     return jobs
 
 
-def _cache_rows(table: pa.Table, job: _Job) -> pa.Table:
+def _cache_rows(table: pa.Table, job: _Job, offset: int = 0) -> pa.Table:
     """The indicator's tidy result as rows of the layer (breakdown value as text)."""
     n = table.num_rows
 
@@ -177,7 +224,14 @@ def _cache_rows(table: pa.Table, job: _Job) -> pa.Table:
             return table[name].cast(kind)
         return pa.nulls(n, kind)
 
-    cell = column(job.breakdown, pa.string()) if job.breakdown else pa.array([""] * n, pa.string())
+    if job.extra is not None:
+        columns = [table[b].to_pylist() for b in job.extra.by]
+        values = [[c[i] for c in columns] for i in range(n)]
+        cell = pa.array([json.dumps(v, ensure_ascii=False) for v in values], pa.string())
+    elif job.breakdown:
+        cell = column(job.breakdown, pa.string())
+    else:
+        cell = pa.array([""] * n, pa.string())
     return pa.table(
         {
             "indicator": pa.array([job.indicator.name] * n, pa.string()),
@@ -190,6 +244,8 @@ def _cache_rows(table: pa.Table, job: _Job) -> pa.Table:
             "persons": column("persons", pa.int64()),
             "numerator": column("numerator", pa.float64()),
             "denominator": column("denominator", pa.float64()),
+            # The indicator's own order of its rows, which a report keeps (``layer_result``).
+            "position": pa.array(range(offset, offset + n), pa.int64()),
         }
     )
 
@@ -199,14 +255,16 @@ def compute(
     *,
     indicators: Sequence[str] | None = None,
     breakdowns: Sequence[str] | None = None,
+    extras: Sequence[Extra] | None = None,
     progress: Progress | None = None,
 ) -> ComputeSummary:
     """(Re)build the precomputed layer; the facts first if an import happened since.
 
     ``indicators`` limits the layer to those (default: all registered); ``breakdowns`` replaces
-    ``CACHED_BREAKDOWNS`` (``()`` for totals only). An indicator × breakdown that the indicator
-    cannot compute per month (``IndicatorError``, e.g. a missing population) is skipped and
-    listed in the summary; any other error leaves the previous layer untouched.
+    ``CACHED_BREAKDOWNS`` (``()`` for totals only); ``extras`` replaces ``EXTRA_JOBS`` (default:
+    those when ``breakdowns`` is not given, none when it is). An indicator × breakdown that the
+    indicator cannot compute per month (``IndicatorError``, e.g. a missing population) is skipped
+    and listed in the summary; any other error leaves the previous layer untouched.
     """
     started = time.perf_counter()
     chosen = all_indicators() if indicators is None else [get_indicator(n) for n in indicators]
@@ -218,7 +276,9 @@ def compute(
         ).fetchall()
         months = _months(warehouse)
         municipalities = _municipalities(warehouse)
-        jobs = _jobs(chosen, CACHED_BREAKDOWNS if breakdowns is None else breakdowns)
+        if extras is None:
+            extras = EXTRA_JOBS if breakdowns is None else ()
+        jobs = _jobs(chosen, CACHED_BREAKDOWNS if breakdowns is None else breakdowns, extras)
         times, skipped, rows = _build(
             warehouse, jobs, municipalities, months, int(import_id), progress or _no_progress
         )
@@ -312,37 +372,60 @@ def _run_job(
     warehouse: Warehouse, job: _Job, municipalities: tuple[int, ...], months: list[Period]
 ) -> Skipped | int:
     """Compute one indicator × breakdown for everything at once into the build table; the
-    number of rows, or why it was skipped."""
+    number of rows, or why it was skipped. An extra job is asked one calendar year at a time, so
+    that a note (e.g. "status data begin in 2012M01") is known for the year it concerns, not for
+    the whole layer (``layer_result`` reads only answers without notes)."""
     con = warehouse.con
     name, breakdown = job.indicator.name, job.breakdown
-    periods = _cadence_periods(job.indicator, months)
+    cadence = job.indicator.cadence if job.extra is None else job.extra.periods
+    periods = _cadence_periods(cadence, months)
     if not periods:
         return 0
-    query = Query(municipalities, tuple(periods), by=(breakdown,) if breakdown else ())
+    by = job.extra.by if job.extra is not None else (breakdown,) if breakdown else ()
+    if job.extra is None:
+        chunks = [periods]
+    else:
+        years = sorted({p.year for p in periods})
+        chunks = [[p for p in periods if p.year == year] for year in years]
+    answers, parts, count = [], [], 0
     try:
-        result = job.indicator(warehouse, query)
+        for chunk in chunks:
+            result = job.indicator(warehouse, Query(municipalities, tuple(chunk), by=by))
+            part = _cache_rows(result.table, job, count)
+            parts.append(part)
+            count += part.num_rows
+            notes = list(result.notes)
+            answers.append([chunk[0].label(), chunk[-1].label(), result.source, notes])
     except IndicatorError as exc:
         con.execute(
-            f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, NULL, NULL, 0, ?)",
+            f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, NULL, NULL, 0, ?, NULL)",
             [name, breakdown, str(exc)],
         ).fetchall()
         return Skipped(name, breakdown, str(exc))
-    rows = _cache_rows(result.table, job)
+    rows = pa.concat_tables(parts)
     con.register("indicator_cache_rows", rows)
     try:
         con.execute(f"INSERT INTO {_BUILD_TABLE} SELECT * FROM indicator_cache_rows").fetchall()
     finally:
         con.unregister("indicator_cache_rows")
+    # Each answer's periods, source and notes, for a report that reads the layer.
     con.execute(
-        f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, ?, ?, ?, NULL)",
-        [name, breakdown, periods[0].label(), periods[-1].label(), rows.num_rows],
+        f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, ?, ?, ?, NULL, ?)",
+        [
+            name,
+            breakdown,
+            periods[0].label(),
+            periods[-1].label(),
+            rows.num_rows,
+            json.dumps(answers, ensure_ascii=False),
+        ],
     ).fetchall()
     return int(rows.num_rows)
 
 
-def _cadence_periods(indicator: Indicator, months: list[Period]) -> list[Period]:
-    """The months, or for a yearly indicator the years the months cover whole."""
-    if indicator.cadence == "month":
+def _cadence_periods(cadence: str, months: list[Period]) -> list[Period]:
+    """The months, or for a yearly cadence the years the months cover whole."""
+    if cadence == "month":
         return months
     years = sorted({m.year for m in months})
     covered = set(months)
@@ -380,7 +463,8 @@ def cache_stale(warehouse: Warehouse) -> bool:
 def _stale_reason(warehouse: Warehouse) -> str | None:
     missing = f"Nøgletalslaget er ikke beregnet endnu: {_RUN_COMPUTE}."
     try:
-        # One small query (the dashboard asks before every read); information_schema is slower.
+        # One small query (asked before every read that is not given a LayerState);
+        # information_schema is slower.
         rows = warehouse.con.execute(
             "SELECT c.last_import_id, c.built_at, f.built_at, "
             "(SELECT coalesce(max(import_id), 0) FROM import_log), "
@@ -404,12 +488,40 @@ def _stale_reason(warehouse: Warehouse) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class LayerState:
+    """What the layer holds, read once: why it cannot answer (``None`` when it is current) and
+    its coverage per indicator and breakdown (first period, last period, reason skipped).
+
+    It stays true for as long as the warehouse cannot change under the reader: a read-only
+    connection (the dashboard's) holds DuckDB's file lock, and imports and ``compute`` need the
+    file for writing. Such a reader reads it once per connection (``layer_state``) and passes it
+    to ``read_cached``, instead of asking the warehouse again on every read."""
+
+    stale_reason: str | None
+    coverage: dict[tuple[str, str], tuple[str | None, str | None, str | None]]
+
+
+def layer_state(warehouse: Warehouse) -> LayerState:
+    """The layer's freshness and coverage as the warehouse holds them now."""
+    reason = _stale_reason(warehouse)
+    if reason is not None:
+        return LayerState(reason, {})
+    rows = warehouse.con.execute(
+        f"SELECT indicator, breakdown, first_period, last_period, skipped_reason "
+        f"FROM {COVERAGE_TABLE}"
+    ).fetchall()
+    return LayerState(None, {(i, b): (first, last, why) for i, b, first, last, why in rows})
+
+
 def read_cached(
     warehouse: Warehouse,
     indicator: str,
     municipality: int,
     period: str | Period,
     breakdown: str | None = None,
+    *,
+    layer: LayerState | None = None,
 ) -> list[dict[str, Any]]:
     """One indicator for one municipality (0 = Hele landet) and month (a year for a yearly
     indicator, ``Indicator.cadence``) from the layer.
@@ -417,10 +529,12 @@ def read_cached(
     Rows as ``Result.rows()`` gives them: municipality, period, the breakdown (if any), value,
     persons, numerator and denominator; no rows means no persons in that month. Raises
     ``CacheError`` (Danish) if the layer is missing or stale or does not hold the figure.
+    ``layer`` is the layer's state read earlier on the same unchanging connection
+    (``LayerState``); without it the state is read now.
     """
-    reason = _stale_reason(warehouse)
-    if reason is not None:
-        raise CacheError(reason)
+    state = layer if layer is not None else layer_state(warehouse)
+    if state.stale_reason is not None:
+        raise CacheError(state.stale_reason)
     try:
         asked = parse_period(period) if isinstance(period, str) else period
     except PeriodError as exc:
@@ -434,18 +548,14 @@ def read_cached(
         )
     label, by = asked.label(), breakdown or ""
     con = warehouse.con
-    coverage = con.execute(
-        f"SELECT first_period, last_period, skipped_reason FROM {COVERAGE_TABLE} "
-        "WHERE indicator = ? AND breakdown = ?",
-        [indicator, by],
-    ).fetchall()
+    coverage = state.coverage.get((indicator, by))
     what = f"{indicator} opdelt på {by}" if by else indicator
-    if not coverage:
+    if coverage is None:
         raise CacheError(f"{what} er ikke i nøgletalslaget; {_RUN_COMPUTE} eller spørg nøgletallet")
-    first, last, skipped_reason = coverage[0]
+    first, last, skipped_reason = coverage
     if skipped_reason is not None:
         raise CacheError(f"{what} er ikke i nøgletalslaget: {skipped_reason}")
-    if first is None or not first <= label <= last:
+    if first is None or last is None or not first <= label <= last:
         raise CacheError(f"{what} findes i nøgletalslaget for {first}-{last}, ikke for {label}")
     rows = con.execute(
         f"SELECT municipality, period, cell, value, persons, numerator, denominator "
@@ -461,3 +571,128 @@ def read_cached(
         row.update(value=value, persons=persons, numerator=numerator, denominator=denominator)
         result.append(row)
     return result
+
+
+# --- whole indicator answers for a report ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerLayer:
+    """The layer as a report reads it: current, built by a version that keeps each answer's
+    row order, source and notes; per indicator and breakdown key, the answers the job was
+    computed as: first and last period, source, notes. Read once per report (``answer_layer``)."""
+
+    answers: dict[tuple[str, str], list[tuple[str, str, str, list[str]]]]
+
+
+def answer_layer(warehouse: Warehouse) -> AnswerLayer | None:
+    """The layer if a report can read whole answers from it; None when it is missing or stale,
+    or was built by an earlier version without row order, source and notes (then the report
+    computes everything, as ``compute`` had not run)."""
+    if _stale_reason(warehouse) is not None:
+        return None
+    try:
+        warehouse.con.execute(f"SELECT position FROM {CACHE_TABLE} LIMIT 0").fetchall()
+        rows = warehouse.con.execute(
+            f"SELECT indicator, breakdown, answers FROM {COVERAGE_TABLE} "
+            "WHERE skipped_reason IS NULL AND answers IS NOT NULL"
+        ).fetchall()
+    except duckdb.BinderException:
+        return None
+    answers: dict[tuple[str, str], list[tuple[str, str, str, list[str]]]] = {}
+    for name, key, text in rows:
+        answers[(name, key)] = [(a[0], a[1], a[2], list(a[3])) for a in json.loads(text)]
+    return AnswerLayer(answers)
+
+
+def _layer_jobs(indicator: Indicator, query: Query) -> list[tuple[str, bool]]:
+    """The layer's breakdown keys whose job answers ``query`` whole, each with whether it is an
+    extra job (JSON cells): the extra job first (its notes are known per year), then the
+    dashboard's."""
+    [period] = query.periods
+    jobs = [
+        (extra.key, True)
+        for extra in EXTRA_JOBS
+        if (extra.indicator, extra.by, extra.periods) == (indicator.name, query.by, period.kind)
+    ]
+    if len(query.by) <= 1 and period.kind == indicator.cadence:
+        if not query.by:
+            jobs.append(("", False))
+        elif query.by[0] in CACHED_BREAKDOWNS:
+            jobs.append((query.by[0], False))
+    return jobs
+
+
+def _answered(
+    layer: AnswerLayer, name: str, jobs: list[tuple[str, bool]], label: str
+) -> tuple[str, bool, str, list[str]] | None:
+    """The first job whose answer for the period ``label`` had no notes: its key, whether it is
+    an extra job, the answer's source and notes."""
+    for key, extra in jobs:
+        for first, last, source, notes in layer.answers.get((name, key), []):
+            if first <= label <= last and not notes:
+                return key, extra, source, notes
+    return None
+
+
+def layer_result(
+    warehouse: Warehouse, layer: AnswerLayer, name: str, query: Query
+) -> Result | None:
+    """The indicator's answer to ``query`` read from the layer, exactly as computing it gives it
+    (the same cells in the same order, with the same value and persons, source and notes), or
+    None when the layer does not hold it whole; the caller then computes it.
+
+    The layer answers a query for one period, the indicator's default ages, a breakdown the layer
+    holds (a dashboard breakdown at the indicator's cadence, or an ``EXTRA_JOBS`` entry), and
+    filters only on the breakdowns asked for (a filter then only drops cells; a filter on any
+    other breakdown changes the cells, e.g. the total of youth groups 1-3, and is computed). It
+    answers only when the answer the period was computed in had no notes: a note is about the
+    whole query (e.g. "3 exits of Viborg, 2018 not counted"), so it cannot be cut to one
+    municipality and period, but an answer without notes means no part of it has any. (The
+    dashboard's jobs are one answer over all periods; the extra jobs one answer per year.)"""
+    if len(query.periods) != 1 or query.ages is not None:
+        return None
+    if any(f not in query.by for f in query.filters):
+        return None
+    indicator = get_indicator(name)
+    label = query.periods[0].label()
+    answered = _answered(layer, name, _layer_jobs(indicator, query), label)
+    if answered is None:
+        return None
+    key, extra, source, notes = answered
+    areas = tuple(dict.fromkeys(query.municipalities))
+    rows = warehouse.con.execute(
+        f"SELECT municipality, period, cell, value, persons, numerator, denominator "
+        f"FROM {CACHE_TABLE} WHERE indicator = ? AND period = ? AND breakdown = ? "
+        f"AND municipality IN ({', '.join('?' * len(areas))}) ORDER BY position",
+        [name, label, key, *areas],
+    ).fetchall()
+    columns: dict[str, list[Any]] = {c: [] for c in ("municipality", "period", *query.by)}
+    measures: dict[str, list[Any]] = {
+        c: [] for c in ("value", "persons", "numerator", "denominator")
+    }
+    for m, p, cell, *values in rows:
+        # A dashboard job keeps a missing breakdown value as ''; an extra job keeps it as null.
+        cells = json.loads(cell) if extra else [cell or None] * len(query.by)
+        if any(
+            str(cells[query.by.index(b)]) not in allowed for b, allowed in query.filters.items()
+        ):
+            continue
+        for b, v in zip(query.by, cells, strict=True):
+            columns[b].append(v)
+        columns["municipality"].append(m)
+        columns["period"].append(p)
+        for c, v in zip(measures, values, strict=True):
+            measures[c].append(v)
+    table = pa.table(
+        {
+            "municipality": pa.array(columns["municipality"], pa.int16()),
+            "period": pa.array(columns["period"], pa.string()),
+            **{b: pa.array(columns[b]) for b in query.by},
+            "value": pa.array(measures["value"], pa.float64()),
+            "persons": pa.array(measures["persons"], pa.int64()),
+            "numerator": pa.array(measures["numerator"], pa.float64()),
+            "denominator": pa.array(measures["denominator"], pa.float64()),
+        }
+    )
+    return Result(indicator, query, table, source, tuple(notes))

@@ -2,9 +2,11 @@
 
 A section declares what it shows as ``TableSpec``s: a ``Request`` (indicator, period rule,
 breakdowns, filters, with or without the country) and how to lay the answer out (which breakdown
-makes the rows; which published rows to keep). ``publish_specs`` computes each distinct request
-once, publishes all of them together with ``publish_linked`` (cells with the same key and the
-same persons share one suppression pattern across the whole report), and pivots each spec's rows into a ``ReportTable``.
+makes the rows; which published rows to keep). ``publish_specs`` answers each distinct request
+once (from the precomputed layer where it holds the answer whole, otherwise by computing it),
+publishes all of them together with ``publish_linked`` (cells with the same key and the same
+persons share one suppression pattern across the whole report), and pivots each spec's rows into
+a ``ReportTable``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ungeindsats.classifications import benefit as benefit_info
 from ungeindsats.classifications import municipality as municipality_info
 from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.indicators import COUNTRY, Query, Result, get_indicator
+from ungeindsats.indicators.precompute import AnswerLayer, answer_layer, layer_result
 from ungeindsats.keyfigures import GROUP_LABELS, Cell
 from ungeindsats.periods import Period, PeriodRange, parse_period
 from ungeindsats.published import PublishedTable, Source, publish_linked
@@ -120,13 +123,26 @@ def publish_specs(
 ) -> dict[str, ReportTable]:
     """Every spec's table, keyed by ``spec.key``, from one linked publication."""
     requests = list(dict.fromkeys(r for spec in specs for r in spec.requests))
-    sources = [Source(_compute(warehouse, r, kommune, month)) for r in requests]
+    layer = answer_layer(warehouse)
+    sources = [Source(_compute(warehouse, r, kommune, month, layer)) for r in requests]
     published = dict(zip(requests, publish_linked(sources, rule), strict=True))
     return {spec.key: pivot(spec, [published[r] for r in spec.requests]) for spec in specs}
 
 
-def _compute(warehouse: Warehouse, request: Request, kommune: int, month: Period) -> Result:
-    result = get_indicator(request.indicator)(warehouse, request.query(kommune, month))
+def _compute(
+    warehouse: Warehouse,
+    request: Request,
+    kommune: int,
+    month: Period,
+    layer: AnswerLayer | None = None,
+) -> Result:
+    """The request's answer: read from the precomputed layer when it is current and holds the
+    answer whole (``layer_result``: the same cells, values and persons, so disclosure control
+    gets the same input), otherwise computed by the indicator."""
+    query = request.query(kommune, month)
+    result = layer_result(warehouse, layer, request.indicator, query) if layer else None
+    if result is None:
+        result = get_indicator(request.indicator)(warehouse, query)
     if request.partition is None:
         return result
     return replace(result, indicator=replace(result.indicator, partition=request.partition))
