@@ -88,9 +88,10 @@ EXTRA_JOBS: tuple[Extra, ...] = (
 answer whole: its group × breakdown tables, its whole years, and the three whose dashboard job
 carries notes about some other period (they are asked a year at a time here, see ``_run_job``).
 The 15-17-year-olds' activity by month is not held: each month is a reference week of its own
-(about 190 s for all 96 months against 3-8 s for the one month a report asks). Held so that a report made after ``compute`` reads them instead of computing them
-(docs/reports.md, Speed). Cells of these jobs are stored as a JSON list of the breakdown values
-(types and missing values kept)."""
+(about 190 s for all 96 months against 3-8 s for the one month a report asks). Held so that a
+report made after ``compute`` reads them instead of computing them (docs/reports.md, Speed).
+Cells of these jobs are stored as a JSON list of the breakdown values (types and missing values
+kept)."""
 
 COMPUTE_MEMORY_LIMIT = "4GB"
 """DuckDB's memory limit while computing (the issue allows 6 GB in all; DuckDB spills the rest
