@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ungeindsats.indicators.facts import ensure_facts
 from ungeindsats.indicators.memo import recall, shared_table
@@ -79,49 +79,21 @@ def period_months(periods: Sequence[Period]) -> pa.Table:
     )
 
 
-@dataclass(frozen=True)
-class CellSql:
-    """The pieces of a grouped query over the facts for one Query."""
-
-    select_by: str
-    group_by: str
-    joins: str
-    where: str
-    params: list[object]
-
-
-def cell_sql(query: Query, ages: tuple[int, int]) -> CellSql:
-    by_exprs = [f"{BREAKDOWNS[b]} AS {b}" for b in query.by]
-    where = ["f.age BETWEEN ? AND ?"]
-    params: list[object] = [ages[0], ages[1]]
-    for name, values in query.filters.items():
-        where.append(f"{BREAKDOWNS[name]} IN ({', '.join('?' for _ in values)})")
-        params.extend(values)
-    read = " ".join(BREAKDOWNS[b] for b in (*query.by, *query.filters))
-    return CellSql(
-        select_by="".join(f", {e}" for e in by_exprs),
-        group_by="".join(f", {b}" for b in query.by),
-        joins=joins_for(read, "p"),
-        where=" AND ".join(where),
-        params=params,
-    )
-
-
-def multi_pairs_sql(rows: str) -> str:
+def multi_pairs_sql(rows: str, period: Sequence[str] = ("period",)) -> str:
     """SQL: the (period, person_id) pairs with more than one row in the relation ``rows``,
-    anywhere in the country. A person with one row in a period is in exactly one cell of any
-    breakdown, also after any filter, so such persons can be counted by summing
-    (``person_cells``)."""
-    return f"SELECT period, person_id FROM {rows} GROUP BY period, person_id HAVING count(*) > 1"
+    anywhere in the country; ``period`` names the columns that make the period. A person with
+    one row in a period is in exactly one cell of any breakdown, also after any filter, so such
+    persons can be counted by summing (``person_cells``)."""
+    keys = ", ".join([*period, "person_id"])
+    return f"SELECT {keys} FROM {rows} GROUP BY {keys} HAVING count(*) > 1"
 
 
-def multi_flag(pairs: str, row: str) -> tuple[str, str]:
-    """The LEFT JOIN of the pairs relation ``pairs`` (``multi_pairs_sql``) to the row alias
-    ``row``, and the expression that is 1 when the row's person has several rows, else 0."""
-    join = (
-        f" LEFT JOIN {pairs} AS mp ON mp.period = {row}.period AND mp.person_id = {row}.person_id"
-    )
-    return join, "CASE WHEN mp.person_id IS NULL THEN 0 ELSE 1 END"
+def multi_flag(pairs: str, row: str, period: Sequence[str] = ("period",)) -> tuple[str, str]:
+    """The LEFT JOIN of the pairs relation ``pairs`` (``multi_pairs_sql``, same ``period``) to
+    the row alias ``row``, and the expression that is 1 when the row's person has several rows,
+    else 0."""
+    on = " AND ".join(f"mp.{k} = {row}.{k}" for k in (*period, "person_id"))
+    return f" LEFT JOIN {pairs} AS mp ON {on}", "CASE WHEN mp.person_id IS NULL THEN 0 ELSE 1 END"
 
 
 def person_cells(
@@ -209,44 +181,96 @@ def support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
     return recall(key, lambda: _support_cells(warehouse, query, ages))
 
 
+# The person's columns that breakdowns read (sex, origin): the support rows carry them.
+_PERSON_COLUMNS = tuple(dict.fromkeys(re.findall(r"\bp\.(\w+)", " ".join(BREAKDOWNS.values()))))
+
+
+def _on_rows(breakdown: str) -> str:
+    """The breakdown's expression over the support rows ``f`` (``support_rows_sql``), which
+    carry the person's columns, and ``code_dim`` (alias c)."""
+    return re.sub(r"\bp\.", "f.", BREAKDOWNS[breakdown])
+
+
+def support_pairs_sql(months: str | None) -> str:
+    """SQL: the (year, month, person_id) with more than one row in ``fact_status_month`` (a
+    move or a second benefit code within the month), for the months of the relation ``months``
+    (columns year, month; None: all months). A person's rows in one month do not depend on the
+    other months, so the pairs of all months (``memo.shared()``) hold those of any months."""
+    facts = "fact_status_month"
+    if months is not None:
+        facts = (
+            f"(SELECT * FROM fact_status_month AS f WHERE EXISTS (SELECT 1 FROM {months} AS m "
+            "WHERE m.year = f.year AND m.month = f.month))"
+        )
+    return multi_pairs_sql(facts, ("year", "month"))
+
+
+def support_rows_sql(breakdowns: Sequence[str], pairs: str | None) -> str:
+    """SQL: the facts ``f`` (all columns), the person's columns that ``breakdowns`` read and
+    ``multi``: 1 if the person has more than one row in the month, by the relation ``pairs``
+    (``support_pairs_sql``); None: 1 for every row (right, only slower, where no period is a
+    month: see ``_support_cells_in_periods``)."""
+    read = " ".join(BREAKDOWNS[b] for b in breakdowns)
+    person = [c for c in _PERSON_COLUMNS if re.search(rf"\bp\.{c}\b", read)]
+    columns = "".join(f", p.{c}" for c in person)
+    join, multi = multi_flag(pairs, "f", ("year", "month")) if pairs else ("", "1")
+    return (
+        f"SELECT f.*{columns}, CAST({multi} AS TINYINT) AS multi "
+        f"FROM fact_status_month AS f{joins_for(columns, 'p')}{join}"
+    )
+
+
 def _support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
     ensure_facts(warehouse)
     con = warehouse.con
-    con.register("q_period", period_months(query.periods))
+    periods = period_months(query.periods)
+    monthly = [p.label() for p in query.periods if p.kind == "month"]
+    periods = periods.append_column(
+        "monthly", pc.is_in(periods["period"], pa.array(monthly, pa.string()))
+    )
+    con.register("q_period", periods)
     try:
         return _support_cells_in_periods(warehouse, query, ages)
     finally:
         con.unregister("q_period")
 
 
-# The facts of the query's periods, with the period's label and number of weeks.
-_FACT_ROWS = (
-    "SELECT f.*, q.period, q.period_weeks FROM fact_status_month AS f "
-    "JOIN q_period AS q ON q.year = f.year AND q.month = f.month"
-)
-
-
 def _support_cells_in_periods(
     warehouse: Warehouse, query: Query, ages: tuple[int, int]
 ) -> pa.Table:
     con = warehouse.con
-    sql = cell_sql(query, ages)
-    # Which persons have several rows in a period depends neither on the breakdown nor on the
-    # ages (fewer rows never make a single row several): inside memo.shared() it is found once
-    # for every breakdown and indicator (on the national demo ~10 % of the person-months).
-    pairs_sql = f"WITH fact_rows AS ({_FACT_ROWS}) {multi_pairs_sql('fact_rows')}"
-    periods = tuple(con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
-    shared = shared_table(con, ("support_multi", id(warehouse), periods), pairs_sql)
-    pairs = shared if shared is not None else "fact_pairs"
-    pairs_cte = "" if shared is not None else f", fact_pairs AS ({multi_pairs_sql('fact_rows')})"
-    join, multi = multi_flag(pairs, "f")
-    # The facts hold public support only, so the code table is needed only to break down by it.
-    code_join = joins_for(" ".join(BREAKDOWNS[b] for b in (*query.by, *query.filters)), "c")
-    by_exprs = "".join(f", {BREAKDOWNS[b]} AS {b}" for b in query.by)
+    # Which persons have several rows in a month depends neither on the breakdown, the ages nor
+    # the other months: inside memo.shared() it is found once for all months, every breakdown,
+    # period set and indicator (on the national demo ~10 % of the person-months). The rows
+    # themselves are read from the facts per query: a table of the facts with the flag and the
+    # breakdowns beside them (13 million rows) costs more to write than its joins cost to redo.
+    monthly = any(p.kind == "month" for p in query.periods)
+    pairs: str | None = None
+    pairs_cte = ""
+    if monthly:
+        pairs = shared_table(con, ("support_pairs", id(warehouse)), support_pairs_sql(None))
+        if pairs is None:
+            pairs, pairs_cte = (
+                "support_pairs",
+                f"support_pairs AS ({support_pairs_sql('q_period')}), ",
+            )
+    rows_cte = f"{pairs_cte}support_row AS ({support_rows_sql((*query.by, *query.filters), pairs)})"
+    where = ["f.age BETWEEN ? AND ?"]
+    params: list[object] = [ages[0], ages[1]]
+    for name, values in query.filters.items():
+        where.append(f"{_on_rows(name)} IN ({', '.join('?' for _ in values)})")
+        params.extend(values)
+    by_columns = "".join(f", {_on_rows(b)} AS {b}" for b in query.by)
+    read = " ".join([by_columns, *where])
+    # A person with one row in a month is summed; in a quarter or a year nearly every person on
+    # support has several rows (one a month), so there all are counted distinct (which at that
+    # grain costs less than finding the few with one row).
     rows = (
-        f"SELECT f.municipality, f.period, f.person_id, {multi} AS multi, 1 AS counted"
-        f"{by_exprs}, f.weeks, f.period_weeks "
-        f"FROM fact_rows AS f{code_join}{sql.joins}{join} WHERE {sql.where}"
+        "SELECT f.municipality, q.period, f.person_id, "
+        "CASE WHEN q.monthly THEN f.multi ELSE 1 END AS multi, 1 AS counted"
+        f"{by_columns}, f.weeks, q.period_weeks "
+        "FROM support_row AS f JOIN q_period AS q ON q.year = f.year AND q.month = f.month"
+        f"{joins_for(read, 'c')} WHERE {' AND '.join(where)}"
     )
     municipal = [m for m in query.municipalities if m != COUNTRY]
     in_municipal = f"municipality IN ({', '.join('?' for _ in municipal)})"
@@ -260,10 +284,9 @@ def _support_cells_in_periods(
     by = "".join(f", {b}" for b in query.by)
     sql_text = (
         f"SELECT municipality, period{by}, weeks, persons, CAST(period_weeks AS INTEGER) "
-        f"AS period_weeks FROM (WITH fact_rows AS ({_FACT_ROWS}){pairs_cte}, {cells}) AS cells "
-        "ORDER BY ALL"
+        f"AS period_weeks FROM (WITH {rows_cte}, {cells}) AS cells ORDER BY ALL"
     )
     # Positional parameters in the order of the text: the row filter, then the municipalities
     # twice (persons with one row, persons with several).
-    params = [*sql.params, *municipal, *municipal]
+    params = [*params, *municipal, *municipal]
     return con.sql(sql_text, params=params).to_arrow_table()
