@@ -169,16 +169,16 @@ def support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
     The support indicators (fuldtidspersoner, personer, andel, pr. 1.000, varighed) and the
     offers' denominators rest on the same cells: inside ``memo.shared()`` they are counted once.
     """
-    key = (
-        "support_cells",
-        id(warehouse),
-        query.municipalities,
-        query.periods,
-        query.by,
-        tuple(sorted(query.filters.items())),
-        ages,
-    )
+    key = query_key("support_cells", warehouse, query, ages)
     return recall(key, lambda: _support_cells(warehouse, query, ages))
+
+
+def query_key(
+    kind: str, warehouse: Warehouse, query: Query, ages: tuple[int, int]
+) -> tuple[object, ...]:
+    """What a piece remembered inside ``memo.shared()`` for one query depends on."""
+    filters = tuple(sorted(query.filters.items()))
+    return (kind, id(warehouse), query.municipalities, query.periods, query.by, filters, ages)
 
 
 # The person's columns that breakdowns read (sex, origin): the support rows carry them.

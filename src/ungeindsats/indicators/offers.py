@@ -36,7 +36,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ungeindsats.indicators.cells import BREAKDOWNS, period_months, support_cells
+from ungeindsats.indicators.cells import BREAKDOWNS, period_months, query_key, support_cells
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
 from ungeindsats.indicators.memo import recall, shared_table, sharing
 from ungeindsats.indicators.model import (
@@ -520,15 +520,7 @@ sanction_row AS (
 def _sanction_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
     """Columns municipality, period, *by, sanctions, persons. Inside ``memo.shared()`` counted
     once for both sanction indicators."""
-    key = (
-        "sanction_cells",
-        id(warehouse),
-        query.municipalities,
-        query.periods,
-        query.by,
-        tuple(sorted(query.filters.items())),
-        ages,
-    )
+    key = query_key("sanction_cells", warehouse, query, ages)
     return recall(key, lambda: _count_sanctions(warehouse, query, ages))
 
 
