@@ -130,15 +130,20 @@ def _child_compute(warehouse: Path, exclude: list[str]) -> dict[str, Any]:
 
 
 def _child_read(warehouse: Path) -> dict[str, Any]:
-    from ungeindsats.indicators.precompute import read_cached
+    from ungeindsats.indicators.precompute import CACHED_BREAKDOWNS, read_cached
     from ungeindsats.warehouse import open_warehouse
 
     started = time.perf_counter()
     wh = open_warehouse(warehouse)
     open_s = time.perf_counter() - started
     # Questions a dashboard asks: held figures (indicator, breakdown) × any area × any month.
+    # The dashboard's figures: each indicator in total and by each cached breakdown (the
+    # report's extra jobs, cross breakdowns and whole years, are read through ``layer_result``).
+    dashboard = ["", *CACHED_BREAKDOWNS]
     held = wh.con.execute(
-        "SELECT indicator, breakdown FROM indicator_cache_coverage WHERE skipped_reason IS NULL"
+        "SELECT indicator, breakdown FROM indicator_cache_coverage "
+        "WHERE skipped_reason IS NULL AND list_contains(?, breakdown)",
+        [dashboard],
     ).fetchall()
     areas = [
         r[0]
@@ -153,7 +158,8 @@ def _child_read(warehouse: Path) -> dict[str, Any]:
             (
                 name,
                 wh.con.execute(
-                    "SELECT DISTINCT period FROM indicator_cache WHERE indicator = ? ORDER BY 1",
+                    "SELECT DISTINCT period FROM indicator_cache "
+                    "WHERE indicator = ? AND breakdown = '' ORDER BY 1",
                     [name],
                 ).fetchall(),
             )
@@ -203,7 +209,8 @@ def _child_naive(warehouse: Path, sample_months: int) -> dict[str, Any]:
         months = [
             r[0]
             for r in wh.con.execute(
-                "SELECT DISTINCT period FROM indicator_cache WHERE indicator = ? ORDER BY 1",
+                "SELECT DISTINCT period FROM indicator_cache "
+                "WHERE indicator = ? AND breakdown = '' ORDER BY 1",
                 [NAIVE_INDICATOR],
             ).fetchall()
         ]
