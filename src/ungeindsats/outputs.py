@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ungeindsats.classifications import municipality
 from ungeindsats.published import PublishedTable
+
+if TYPE_CHECKING:
+    from ungeindsats.keyfigures import Cell
 
 FORMATS = ("table", "csv", "json")
 
@@ -51,6 +54,16 @@ def danish_number(value: float | int | None, decimals: int = 1) -> str:
         return ""
     text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
+
+
+def cell_text(cell: Cell, marker: str, decimals: int = 1, empty: str = "–") -> str:
+    """A published cell for people: the disclosure marker where it is suppressed, ``empty``
+    where there is no cell (nobody), else the Danish number."""
+    if cell.suppressed:
+        return marker
+    if cell.value is None:
+        return empty
+    return danish_number(float(cell.value), decimals)
 
 
 def render_published(table: PublishedTable, fmt: str) -> str:

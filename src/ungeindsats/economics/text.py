@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ungeindsats.outputs import danish_number
+
 
 def danish(value: float, decimals: int = 0) -> str:
     """1234567.8 → '1.234.568' (decimals=0) or '1.234.567,8' (decimals=1)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "§").replace(".", ",").replace("§", ".")
+    return danish_number(float(value), decimals)
 
 
 def kroner(value: float) -> str:

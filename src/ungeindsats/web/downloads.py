@@ -10,7 +10,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ungeindsats.outputs import danish_number
+from ungeindsats.outputs import cell_text
 from ungeindsats.web.panels import Panel
 
 MEDIA_TYPES = {
@@ -24,19 +24,7 @@ def panel_csv(panel: Panel) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([panel.row_label or "Række", *panel.columns])
     for label, cells in panel.rows:
-        writer.writerow(
-            [
-                label,
-                *(
-                    panel.marker
-                    if c.suppressed
-                    else ""
-                    if c.value is None
-                    else danish_number(float(c.value), 4)
-                    for c in cells
-                ),
-            ]
-        )
+        writer.writerow([label, *(cell_text(c, panel.marker, 4, empty="") for c in cells)])
     # A byte-order mark so that Excel opens æ, ø and å right.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -10,8 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from ungeindsats.keyfigures import Cell
-from ungeindsats.outputs import danish_number
+from ungeindsats.outputs import cell_text, danish_number
 from ungeindsats.web.assets import bundle_version
 from ungeindsats.web.auth import ROLE_LABELS, allowed, current_session
 from ungeindsats.web.security import login_csrf_token
@@ -30,15 +29,6 @@ MENU: tuple[tuple[str, str], ...] = (
     ("/maal", "Mål"),
     ("/data", "Data"),
 )
-
-
-def cell_text(cell: Cell, marker: str, decimals: int = 1) -> str:
-    """A published cell for people: the marker where suppressed, '–' where there is none."""
-    if cell.suppressed:
-        return marker
-    if cell.value is None:
-        return "–"
-    return danish_number(float(cell.value), decimals)
 
 
 def number_text(value: float | None, decimals: int = 1) -> str:
