@@ -10,6 +10,7 @@ too few persons is left out); the interventions' texts are the plan's own words.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -116,15 +117,25 @@ def _board_table(ctx: Context) -> ReportTable:
     )  # fmt: skip
 
 
-def _interventions(ctx: Context, tables: Tables) -> Section:
+def _from_steering(
+    ctx: Context, key: str, title: str, build: Callable[[Context], ReportTable]
+) -> ReportTable | Section:
+    """The section's table from the steering database, or the section saying why not: a
+    missing capability must not stop the rest of the report."""
     why = _why_not(ctx)
     if why is not None:
-        return unavailable("indsatser", STATUS_TITLE, why)
+        return unavailable(key, title, why)
     try:
-        table = _status_table(ctx)
-    except Exception as exc:  # a missing capability must not stop the rest of the report
-        log.warning("status table unavailable: %s", type(exc).__name__)
-        return unavailable("indsatser", STATUS_TITLE, f"styringsdatabasen svarede ikke ({exc}).")
+        return build(ctx)
+    except Exception as exc:
+        log.warning("%s unavailable: %s", key, type(exc).__name__)
+        return unavailable(key, title, f"styringsdatabasen svarede ikke ({exc}).")
+
+
+def _interventions(ctx: Context, tables: Tables) -> Section:
+    table = _from_steering(ctx, "indsatser", STATUS_TITLE, _status_table)
+    if isinstance(table, Section):
+        return table
     text = (
         f"Resuméet af den seneste statusevaluering af hver af handleplanens "
         f"{len(table.rows)} indsatser, som den foreligger {table.period}."
@@ -133,14 +144,9 @@ def _interventions(ctx: Context, tables: Tables) -> Section:
 
 
 def _goals(ctx: Context, tables: Tables) -> Section:
-    why = _why_not(ctx)
-    if why is not None:
-        return unavailable("maal", BOARD_TITLE, why)
-    try:
-        table = _board_table(ctx)
-    except Exception as exc:  # a missing capability must not stop the rest of the report
-        log.warning("goal board unavailable: %s", type(exc).__name__)
-        return unavailable("maal", BOARD_TITLE, f"styringsdatabasen svarede ikke ({exc}).")
+    table = _from_steering(ctx, "maal", BOARD_TITLE, _board_table)
+    if isinstance(table, Section):
+        return table
     statuses = [row.cells[-1] for row in table.rows]
     counts = ", ".join(f"{statuses.count(s)} {str(s).lower()}" for s in dict.fromkeys(statuses))
     text = f"{len(table.rows)} mål i handleplanen {table.period}: {counts}."
