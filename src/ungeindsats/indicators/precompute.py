@@ -626,13 +626,13 @@ def _layer_jobs(indicator: Indicator, query: Query) -> list[tuple[str, bool]]:
 
 def _answered(
     layer: AnswerLayer, name: str, jobs: list[tuple[str, bool]], label: str
-) -> tuple[str, bool, str, list[str]] | None:
+) -> tuple[str, bool, str] | None:
     """The first job whose answer for the period ``label`` had no notes: its key, whether it is
-    an extra job, the answer's source and notes."""
+    an extra job, and the answer's source."""
     for key, extra in jobs:
         for first, last, source, notes in layer.answers.get((name, key), []):
             if first <= label <= last and not notes:
-                return key, extra, source, notes
+                return key, extra, source
     return None
 
 
@@ -660,7 +660,7 @@ def layer_result(
     answered = _answered(layer, name, _layer_jobs(indicator, query), label)
     if answered is None:
         return None
-    key, extra, source, notes = answered
+    key, extra, source = answered
     areas = tuple(dict.fromkeys(query.municipalities))
     rows = warehouse.con.execute(
         f"SELECT municipality, period, cell, value, persons, numerator, denominator "
@@ -696,4 +696,5 @@ def layer_result(
             "denominator": pa.array(measures["denominator"], pa.float64()),
         }
     )
-    return Result(indicator, query, table, source, tuple(notes))
+    # Only answers without notes are read (see above): the result has none.
+    return Result(indicator, query, table, source)
