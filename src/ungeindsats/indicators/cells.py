@@ -185,10 +185,19 @@ def query_key(
 _PERSON_COLUMNS = tuple(dict.fromkeys(re.findall(r"\bp\.(\w+)", " ".join(BREAKDOWNS.values()))))
 
 
-def _on_rows(breakdown: str) -> str:
-    """The breakdown's expression over the support rows ``f`` (``support_rows_sql``), which
-    carry the person's columns, and ``code_dim`` (alias c)."""
-    return re.sub(r"\bp\.", "f.", BREAKDOWNS[breakdown])
+def person_of_row(columns: Sequence[str]) -> str:
+    """A relation ``f`` whose rows carry the person's ``columns`` (joined in once, when it was
+    built): this names them ``p.<column>`` again, row by row, so that the same breakdown and
+    condition SQL reads them without joining ``person`` once more ('' for no columns)."""
+    if not columns:
+        return ""
+    return f" CROSS JOIN LATERAL (SELECT {', '.join(f'f.{c} AS {c}' for c in columns)}) AS p"
+
+
+def _carried(breakdowns: Sequence[str]) -> list[str]:
+    """The person's columns that ``breakdowns`` read."""
+    read = " ".join(BREAKDOWNS[b] for b in breakdowns)
+    return [c for c in _PERSON_COLUMNS if re.search(rf"\bp\.{c}\b", read)]
 
 
 def support_pairs_sql(months: str | None) -> str:
@@ -210,9 +219,7 @@ def support_rows_sql(breakdowns: Sequence[str], pairs: str | None) -> str:
     ``multi``: 1 if the person has more than one row in the month, by the relation ``pairs``
     (``support_pairs_sql``); None: 1 for every row (right, only slower, where no period is a
     month: see ``_support_cells_in_periods``)."""
-    read = " ".join(BREAKDOWNS[b] for b in breakdowns)
-    person = [c for c in _PERSON_COLUMNS if re.search(rf"\bp\.{c}\b", read)]
-    columns = "".join(f", p.{c}" for c in person)
+    columns = "".join(f", p.{c}" for c in _carried(breakdowns))
     join, multi = multi_flag(pairs, "f", ("year", "month")) if pairs else ("", "1")
     return (
         f"SELECT f.*{columns}, CAST({multi} AS TINYINT) AS multi "
@@ -258,9 +265,9 @@ def _support_cells_in_periods(
     where = ["f.age BETWEEN ? AND ?"]
     params: list[object] = [ages[0], ages[1]]
     for name, values in query.filters.items():
-        where.append(f"{_on_rows(name)} IN ({', '.join('?' for _ in values)})")
+        where.append(f"{BREAKDOWNS[name]} IN ({', '.join('?' for _ in values)})")
         params.extend(values)
-    by_columns = "".join(f", {_on_rows(b)} AS {b}" for b in query.by)
+    by_columns = "".join(f", {BREAKDOWNS[b]} AS {b}" for b in query.by)
     read = " ".join([by_columns, *where])
     # A person with one row in a month is summed; in a quarter or a year nearly every person on
     # support has several rows (one a month), so there all are counted distinct (which at that
@@ -269,7 +276,8 @@ def _support_cells_in_periods(
         "SELECT f.municipality, q.period, f.person_id, "
         "CASE WHEN q.monthly THEN f.multi ELSE 1 END AS multi, 1 AS counted"
         f"{by_columns}, f.weeks, q.period_weeks "
-        "FROM support_row AS f JOIN q_period AS q ON q.year = f.year AND q.month = f.month"
+        f"FROM support_row AS f{person_of_row(_carried((*query.by, *query.filters)))} "
+        "JOIN q_period AS q ON q.year = f.year AND q.month = f.month"
         f"{joins_for(read, 'c')} WHERE {' AND '.join(where)}"
     )
     municipal = [m for m in query.municipalities if m != COUNTRY]

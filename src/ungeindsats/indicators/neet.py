@@ -36,7 +36,7 @@ from datetime import timedelta
 
 import pyarrow as pa
 
-from ungeindsats.indicators.cells import BREAKDOWNS
+from ungeindsats.indicators.cells import BREAKDOWNS, person_of_row
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
 from ungeindsats.indicators.memo import shared_table, sharing
 from ungeindsats.indicators.model import (
@@ -419,7 +419,7 @@ def share_cells(
     ctes, ctes_params, relation, person = _shared_relation(warehouse, spec, tables)
     body = (
         f"{spec.numerator} AS numerator, {spec.denominator} AS denominator, "
-        f"{spec.persons} AS persons FROM {relation} AS f "
+        f"{spec.persons} AS persons FROM {relation} AS f"
         f"{person}{joins} WHERE {' AND '.join(where)}"
     )
     municipal = [m for m in query.municipalities if m != COUNTRY]
@@ -468,13 +468,9 @@ def share_cells(
 
 
 PERSON_COLUMNS = ("sex", "origin", "crime", "mental_illness", "social_measure", "abuse")
-"""The columns of ``person`` (alias p) that breakdowns and conditions read."""
-_PERSON_JOIN = "LEFT JOIN person AS p ON p.person_id = f.person_id"
-# A shared relation carries the person's columns (as _p_<name>): this names them p.<name> again,
-# row by row, so the same breakdown and condition SQL reads them without a join.
-_PERSON_OF_ROW = (
-    "CROSS JOIN LATERAL (SELECT " + ", ".join(f"f._p_{c} AS {c}" for c in PERSON_COLUMNS) + ") AS p"
-)
+"""The columns of ``person`` (alias p) that breakdowns and conditions read; a shared relation
+carries them (``cells.person_of_row``)."""
+_PERSON_JOIN = " LEFT JOIN person AS p ON p.person_id = f.person_id"
 
 
 def _shared_relation(
@@ -494,15 +490,15 @@ def _shared_relation(
     for table_name, table in tables.items():
         con.register(table_name, table)
     try:
-        person = ", ".join(f"p.{c} AS _p_{c}" for c in PERSON_COLUMNS)
-        select = f"{spec.ctes} SELECT f.*, {person} FROM {spec.relation} AS f {_PERSON_JOIN}"
+        person = ", ".join(f"p.{c}" for c in PERSON_COLUMNS)
+        select = f"{spec.ctes} SELECT f.*, {person} FROM {spec.relation} AS f{_PERSON_JOIN}"
         name = shared_table(con, key, select, list(spec.ctes_params))
     finally:
         for table_name in tables:
             con.unregister(table_name)
     if name is None:
         return spec.ctes, spec.ctes_params, spec.relation, _PERSON_JOIN
-    return "", (), name, _PERSON_OF_ROW
+    return "", (), name, person_of_row(PERSON_COLUMNS)
 
 
 def checked_ages(name: str, query: Query, allowed: tuple[int, int]) -> tuple[int, int]:
