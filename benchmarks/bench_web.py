@@ -123,7 +123,54 @@ def _percentile(values: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def _load(base: str, seconds: float, users: int, months: list[str]) -> dict[str, Any]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _KeepAlive:
+    """One user's keep-alive HTTP/1.1 connection for the timed phase, with the session cookie
+    that httpx got at login. The load client shares the machine's two cores with the server, and
+    httpx spent more CPU per request than the app (``client_cpu_ms_per_request``), which the
+    server's latency then showed; this reads a response with a few lines of asyncio instead."""
+
+    def __init__(self, base: str, cookie: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.host, self.port, self.cookie = host, int(port), cookie
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Cookie: {self.cookie}\r\n\r\n".encode()
+        )
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split()[1])
+        fields = dict(
+            (name.strip().lower(), value.strip())
+            for name, _, value in (line.partition(":") for line in head[1:] if line)
+        )
+        if fields.get("transfer-encoding") == "chunked":
+            body = b""
+            while size := int((await reader.readuntil(b"\r\n"))[:-2], 16):
+                body += (await reader.readexactly(size + 2))[:-2]
+            await reader.readuntil(b"\r\n")
+        else:
+            body = await reader.readexactly(int(fields.get("content-length", "0")))
+        return status, body
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+
+
+async def _load(
+    base: str, seconds: float, users: int, months: list[str], server_pid: int
+) -> dict[str, Any]:
     import httpx
 
     from ungeindsats.classifications import municipalities
@@ -138,9 +185,18 @@ async def _load(base: str, seconds: float, users: int, months: list[str]) -> dic
     started = time.perf_counter()
     await asyncio.gather(*(_login(client) for client in clients))
     login_s = time.perf_counter() - started
+    connections = [
+        _KeepAlive(base, "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar))
+        for client in clients
+    ]
+    for client in clients:
+        await client.aclose()
     stop = time.monotonic() + seconds
+    # CPU of the server and of this client during the timed phase: the two share the machine's
+    # cores, so the server's CPU per request says how much of the latency is the app's.
+    server_cpu, client_cpu = _cpu_seconds(server_pid), time.process_time()
 
-    async def user(number: int, client: Any) -> None:
+    async def user(number: int, client: _KeepAlive) -> None:
         rng = random.Random(number)
         while time.monotonic() < stop:
             kommune = rng.choice(WARM_MUNICIPALITIES)
@@ -156,20 +212,27 @@ async def _load(base: str, seconds: float, users: int, months: list[str]) -> dic
             for kind, url in asks:
                 began = time.perf_counter()
                 try:
-                    answer = await client.get(url)
-                except httpx.HTTPError as exc:
+                    status, body = await client.get(url)
+                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                     errors.append(f"{url}: {type(exc).__name__}")
+                    client.close()
+                    client.streams = None
                     continue
-                if answer.status_code == 200:
-                    timings[kind].append((time.perf_counter() - began) * 1000)
+                elapsed = (time.perf_counter() - began) * 1000
+                # A whole answer of the right kind, not just a status line.
+                whole = "rows" in json.loads(body) if kind == "api" else b"</html>" in body
+                if status == 200 and whole:
+                    timings[kind].append(elapsed)
                 else:
-                    errors.append(f"{url}: HTTP {answer.status_code}")
+                    errors.append(f"{url}: HTTP {status}")
 
     try:
-        await asyncio.gather(*(user(n, c) for n, c in enumerate(clients)))
+        await asyncio.gather(*(user(n, c) for n, c in enumerate(connections)))
+        server_cpu = _cpu_seconds(server_pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
     finally:
-        for client in clients:
-            await client.aclose()
+        for connection in connections:
+            connection.close()
     result: dict[str, Any] = {
         "errors": len(errors),
         "error_examples": errors[:5],
@@ -182,7 +245,11 @@ async def _load(base: str, seconds: float, users: int, months: list[str]) -> dic
             "p95_ms": round(_percentile(values, 0.95) or 0.0, 1) if values else None,
             "max_ms": round(max(values), 1) if values else None,
         }
-    result["requests_per_s"] = round(sum(len(v) for v in timings.values()) / seconds, 1)
+    answered = sum(len(v) for v in timings.values())
+    result["requests_per_s"] = round(answered / seconds, 1)
+    result["server_cpu_ms_per_request"] = round(1000 * server_cpu / max(answered, 1), 2)
+    result["client_cpu_ms_per_request"] = round(1000 * client_cpu / max(answered, 1), 2)
+    result["load_average_1min"] = round(os.getloadavg()[0], 2)
     return result
 
 
@@ -253,7 +320,7 @@ def main() -> None:
                 time.sleep(0.2)
         cold = asyncio.run(_warm(base))
         months = [f"2018M{m:02d}" for m in range(1, 13)] + ["2019M01", "2019M02"]
-        load = asyncio.run(_load(base, args.seconds, args.users, months))
+        load = asyncio.run(_load(base, args.seconds, args.users, months, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)

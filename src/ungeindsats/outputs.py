@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from ungeindsats.classifications import municipality
@@ -54,6 +56,25 @@ def danish_number(value: float | int | None, decimals: int = 1) -> str:
         return ""
     text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
+
+
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+")
+
+
+def parse_danish_number(text: str) -> float:
+    """A number as Danes write it, the inverse of ``danish_number``: '1.467,5' → 1467.5,
+    '1.234' → 1234 (a point between groups of three digits separates thousands), '12,5' and
+    '12.5' → 12.5; spaces are ignored. Raises ValueError for anything else, also 'nan' and
+    'inf'."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.fullmatch(text):
+        text = text.replace(".", "")
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
 
 
 def cell_text(cell: Cell, marker: str, decimals: int = 1, empty: str = "–") -> str:

@@ -166,3 +166,32 @@ def test_variables_file(five: Warehouse, tmp_path: Path) -> None:
     path.write_text("kommune;variable;value\n", encoding="utf-8")
     with pytest.raises(InputError, match="kolonnen mangler: municipality"):
         read_variables_file(path)
+
+
+def test_an_outcome_read_from_the_layer_equals_the_computed_one(five: Warehouse) -> None:
+    """After ``compute`` the outcome public_support (fte, no filter) is read from the layer, with
+    the same numerators (1, 3, 2, 5, 4), populations and persons as computed; a single youth
+    group (a filtered total the layer does not hold) is still computed."""
+    from ungeindsats.benchmark.outcomes import get_outcome, outcome_data
+    from ungeindsats.indicators import Query
+    from ungeindsats.indicators.precompute import answer_layer, compute, layer_result
+
+    item = get_outcome("public_support")
+    computed = outcome_data(five, item, FIVE, [FEB])
+    compute(five, indicators=["fte"], breakdowns=("youth_group",), extras=())
+    query = Query(FIVE, (FEB,), ages=item.ages)
+    layer = answer_layer(five)
+    assert layer is not None
+    assert layer_result(five, layer, item.indicator, query) is not None
+    group = get_outcome("youth_group_2")
+    grouped = Query(FIVE, (FEB,), ages=group.ages, filters=dict(group.filters))
+    assert layer_result(five, layer, group.indicator, grouped) is None
+    read = outcome_data(five, item, FIVE, [FEB])
+    assert read.numerator.tolist() == computed.numerator.tolist() == [[1, 3, 2, 5, 4]]
+    assert read.population.tolist() == computed.population.tolist()
+    assert read.persons.tolist() == computed.persons.tolist()
+    assert (read.result.source, read.result.notes) == (
+        computed.result.source,
+        computed.result.notes,
+    )
+    assert read.result.query == computed.result.query

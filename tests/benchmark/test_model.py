@@ -140,3 +140,38 @@ def test_degenerate_inputs_give_clear_danish_errors() -> None:
     twice = np.column_stack([x[:, 0], 2 * x[:, 0] + 1])
     with pytest.raises(BenchmarkError, match="lineært afhængige"):
         fit_expected(y, twice, w, ["a", "b"], CODES)
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+def test_fit_equals_statsmodels(seed: int) -> None:
+    """The fit is weighted least squares with t inference, done in NumPy so that a report does
+    not import statsmodels: coefficients, standard errors, intervals, p-values and R² equal
+    those of ``sm.WLS(y, X, weights=w).fit()`` to 1e-9 (relative)."""
+    y, x, w = _simulated(seed, n=98)
+    fit = fit_expected(y, x, w, ["x1", "x2"], tuple(range(1, 99)))
+    wn = w / w.mean()
+    design = np.column_stack([np.ones(98), x])
+    result = sm.WLS(y, design, weights=wn).fit()
+    bounds = np.asarray(result.conf_int(alpha=1 - 0.90))
+    close = {"rtol": 1e-9, "atol": 0.0}
+    np.testing.assert_allclose([c.estimate for c in fit.coefficients], result.params, **close)
+    np.testing.assert_allclose([c.std_error for c in fit.coefficients], result.bse, **close)
+    np.testing.assert_allclose([c.lower for c in fit.coefficients], bounds[:, 0], **close)
+    np.testing.assert_allclose([c.upper for c in fit.coefficients], bounds[:, 1], **close)
+    np.testing.assert_allclose([c.p_value for c in fit.coefficients], result.pvalues, **close)
+    assert fit.r_squared == pytest.approx(result.rsquared, rel=1e-9)
+    np.testing.assert_allclose(fit.fitted, design @ np.asarray(result.params), **close)
+
+
+def test_rank_equals_scipy_rankdata_min_with_ties() -> None:
+    """Ranks are scipy's ``rankdata(method="min")``. Differences −1, 2, −1, 0.5, 2, −3 by hand:
+    −3 is 1st; the two −1 share 2nd; 0.5 is 4th; the two 2 share 5th."""
+    from scipy.stats import rankdata
+
+    from ungeindsats.benchmark.model import ModelFit
+
+    difference = np.array([-1.0, 2.0, -1.0, 0.5, 2.0, -3.0])
+    zeros = np.zeros(6)
+    fit = ModelFit((1, 2, 3, 4, 5, 6), (), 0.0, 6, 0.9, difference, zeros, zeros, zeros, zeros)
+    assert fit.rank.tolist() == [2, 5, 2, 4, 5, 1]
+    assert fit.rank.tolist() == rankdata(difference, method="min").tolist()

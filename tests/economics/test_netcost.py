@@ -17,6 +17,7 @@ import pytest
 from ungeindsats.classifications import BenefitRate
 from ungeindsats.economics.ladder import LadderRules
 from ungeindsats.economics.netcost import ALL, net_cost
+from ungeindsats.periods import iso_week_number
 from ungeindsats.warehouse import Warehouse
 
 Build = Callable[..., Warehouse]
@@ -168,3 +169,43 @@ def test_ages_and_years_outside_the_question_are_left_out(
     assert cost.cell(791, 2017).weeks == 8  # type: ignore[union-attr]
     assert cost.cell(791, 2017).net == pytest.approx(3_200)  # type: ignore[union-attr]
     assert net_cost(wh, [2015], rates=rates).table.num_rows == 0
+
+
+def test_cells_for_some_municipalities_are_those_of_all(
+    make_warehouse: Build, rates: Rates
+) -> None:
+    """Person 1 in Viborg (791) on uddannelseshjælp 2017U01–U20, person 2 in København (101) on
+    A-dagpenge 2017U01–U10. Asked for Viborg only (and for only some breakdowns), the cells are
+    Viborg's and the country's of the full answer, row for row; the country still counts both:
+    30 weeks, 2 persons, net 1,000 × (4 × 0.2 + 16 × 0.6) + 1,000 × (4 × 0.2 + 6 × 0.6) =
+    10,400 + 4,400 = 14,800 kr."""
+    wh = make_warehouse([(1, UDD, (2017, 1), (2017, 20))])
+    con = wh.con
+    con.execute(
+        "INSERT INTO person (person_id, birth_date, sex, import_id) VALUES (2, ?, 'M', 1)",
+        [date(1995, 6, 1)],
+    )
+    con.execute(
+        "INSERT INTO residence VALUES (2, 101, NULL, ?, NULL, 1)", [iso_week_number(2010, 1)]
+    )
+    con.execute(
+        "INSERT INTO status_spell VALUES (2, ?, ?, ?, 1)",
+        [DAGPENGE, iso_week_number(2017, 1), iso_week_number(2017, 10)],
+    )
+    full = net_cost(wh, [2017], rates=rates)
+    part = net_cost(wh, [2017], rates=rates, municipalities=(791,))
+    kept = [r for r in full.table.to_pylist() if r["municipality"] in (791, 0)]
+    assert part.table.to_pylist() == kept
+    assert {r["municipality"] for r in full.table.to_pylist()} == {0, 101, 791}
+    assert part.unpriced == full.unpriced
+    country = part.cell(0, 2017)
+    assert country is not None and (country.weeks, country.persons) == (30, 2)
+    assert country.net == pytest.approx(14_800)
+    # Only some breakdowns: the same cells again, and no others.
+    some = net_cost(
+        wh, [2017], rates=rates, municipalities=(791,), breakdowns=((), ("youth_group",))
+    )
+    assert some.table.to_pylist() == [r for r in kept if r["benefit"] == ALL and r["step"] == ALL]
+    assert some.cell(0, 2017) == country and some.cell(0, 2017, step="1") is None
+    with pytest.raises(ValueError, match="unknown net-cost breakdowns"):
+        net_cost(wh, [2017], rates=rates, breakdowns=(("municipality",),))

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from ungeindsats.indicators import Query, Result, get_indicator
-from ungeindsats.indicators.memo import shared
+from ungeindsats.indicators.memo import planned, shared
 from ungeindsats.periods import parse_period
 from ungeindsats.warehouse import Warehouse
 
@@ -121,7 +121,7 @@ def test_several_rows_in_a_period_are_one_person(multi_wh: Warehouse) -> None:
 
 def test_shared_equals_plain(multi_wh: Warehouse) -> None:
     """Every indicator of the family by the layer's breakdowns, for two months and a quarter,
-    and for the year by youth group (events before placing shared with the months), Viborg,
+    and for the year by youth group (events placed in every week shared with the months), Viborg,
     København and the country: the same tables with the work shared as without, and no shared
     table left afterwards."""
     periods = (parse_period("2019M01"), FEB, parse_period("2019K1"))
@@ -141,3 +141,66 @@ def test_shared_equals_plain(multi_wh: Warehouse) -> None:
         "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'shared_%'"
     ).fetchall()
     assert left == [(0,)]
+
+
+def test_planned_periods_read_from_events_placed_for_all(multi_wh: Warehouse) -> None:
+    """As the layer asks an extra job a year at a time: inside ``memo.planned`` of January,
+    February and the quarter, each period asked alone gives the same table as outside (events
+    placed and flagged once for the three, each query reading its own), and a period outside
+    the plan is computed on its own."""
+    plan = (parse_period("2019M01"), FEB, parse_period("2019K1"))
+    places = (VIBORG, KBH, COUNTRY)
+    asked = [(p,) for p in plan] + [(parse_period("2019M03"),)]
+    queries = [Query(places, periods, by=("youth_group",)) for periods in asked]
+    alone = [get_indicator(n)(multi_wh, q) for n in NAMES for q in queries]
+    with shared(), planned(plan):
+        together = [get_indicator(n)(multi_wh, q) for n in NAMES for q in queries]
+        tables = multi_wh.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'shared_%'"
+        ).fetchall()
+    assert [r.table for r in together] == [r.table for r in alone]
+    assert [r.notes for r in together] == [r.notes for r in alone]
+    # February's and January's rows are there: the plan's sharing did not empty them.
+    assert all(r.table.num_rows for r in alone[:2])
+    # Runs of support and of youth groups (2), entries and exits placed in every week (2), the
+    # support cells' several-rows pairs (1), and placed events for the plan and for March of
+    # each of reference weeks, entries and exits (6): 11. Without the plan, 4 periods × 3 = 12
+    # placed, 17 in all.
+    assert tables == [(11,)]
+
+
+def test_planned_breakdown_sets_equal_plain(multi_wh: Warehouse) -> None:
+    """As the layer asks each indicator in total and by each breakdown in turn inside
+    ``memo.planned(periods, sets)``, and then an extra job a month at a time (youth group with
+    the indicator's own label: read from the cells of the plan's months, ``flows._of_plan``):
+    the tables equal those of the plain queries."""
+    sets = ((), ("youth_group",), ("benefit",), ("age_band",), ("sex",))
+    months = (parse_period("2019M01"), FEB, parse_period("2019M03"))
+    places = (VIBORG, KBH, COUNTRY)
+    queries = [Query(places, months, by=s) for s in sets]
+    extras = {
+        "time_on_support": ("youth_group", "duration_band"),
+        "long_term_share": ("youth_group",),
+        "inflow_origin": ("youth_group", "origin_group"),
+        "status_after_exit": ("youth_group", "status"),
+    }
+    alone = [get_indicator(n)(multi_wh, q) for n in extras for q in queries]
+    alone_extra = [
+        get_indicator(n)(multi_wh, Query(places, (p,), by=by))
+        for n, by in extras.items()
+        for p in months
+    ]
+    with shared():
+        with planned(months, sets):
+            together = [get_indicator(n)(multi_wh, q) for n in extras for q in queries]
+        with planned(months, sets):
+            together_extra = [
+                get_indicator(n)(multi_wh, Query(places, (p,), by=by))
+                for n, by in extras.items()
+                for p in months
+            ]
+    assert all(r.table.num_rows for r in alone if r.query.by in ((), ("youth_group",)))
+    assert [r.table for r in together] == [r.table for r in alone]
+    assert [r.notes for r in together] == [r.notes for r in alone]
+    assert [r.table for r in together_extra] == [r.table for r in alone_extra]
+    assert [r.notes for r in together_extra] == [r.notes for r in alone_extra]

@@ -1,16 +1,19 @@
 """Restgruppen (NEET): share, persistence and social characteristics on a hand-made warehouse."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from ungeindsats.indicators import IndicatorError, Query, get_indicator
+from ungeindsats.indicators import COUNTRY, IndicatorError, Query, get_indicator
+from ungeindsats.indicators.memo import planned, shared
+from ungeindsats.indicators.neet import PERSON_BREAKDOWNS, Dimension, ShareSql, share_cells
 from ungeindsats.periods import parse_period
 from ungeindsats.warehouse import Warehouse, open_warehouse
 
 from .conftest import week
 
-Y2017 = parse_period("2017")
+Y2016, Y2017 = parse_period("2016"), parse_period("2017")
 VIBORG, KBH = 791, 101
 
 
@@ -113,7 +116,7 @@ def neet_wh() -> Warehouse:
     return wh
 
 
-def _rows(wh: Warehouse, name: str, query: Query) -> dict[tuple, tuple]:
+def _rows(wh: Warehouse, name: str, query: Query) -> dict[tuple[object, ...], tuple[object, ...]]:
     """(municipality, period, *breakdowns) → (value, numerator, denominator, persons)."""
     result = get_indicator(name)(wh, query)
     skip = {"value", "numerator", "denominator", "persons"}
@@ -195,6 +198,27 @@ def test_neet_persistence(neet_wh: Warehouse) -> None:
     }
 
 
+def test_neet_persistence_needs_both_earlier_years(neet_wh: Warehouse) -> None:
+    """Two more in Viborg's 2017 restgruppe (nothing at all, no hours): P14, born 2001-01-01,
+    is 16 at 2017U48 and 15 at 2016U47 but 14 at 2015U48; P15, born 1995-01-01, moved in at
+    2016U01, so not resident at 2015U48. Each was in restgruppen at every week they count in,
+    yet neither could have been in it both earlier years: the denominator stays P3, P5, P7 and
+    the share 1 of 3 (test_neet_persistence), while restgruppen 2017 grows from 3 to 5."""
+    con = neet_wh.con
+    for pid, born, first in (
+        (14, date(2001, 1, 1), week(2010, 1)),
+        (15, date(1995, 1, 1), week(2016, 1)),
+    ):
+        con.execute(
+            "INSERT INTO person (person_id, birth_date, sex, import_id) VALUES (?, ?, 'M', 1)",
+            [pid, born],
+        )
+        con.execute("INSERT INTO residence VALUES (?, ?, 'Syd', ?, NULL, 1)", [pid, VIBORG, first])
+    query = Query((VIBORG,), (Y2017,))
+    assert _rows(neet_wh, "neet_persistence", query) == {(VIBORG, "2017"): (33.3333, 1, 3, 1)}
+    assert _rows(neet_wh, "neet_share", query) == {(VIBORG, "2017"): (50.0, 5, 10, 5)}
+
+
 def test_neet_characteristics(neet_wh: Warehouse) -> None:
     """Viborg 2017. Restgruppen = P3 (crime, mental illness, abuse), P5 (mental illness), P7
     (all unknown = no): Kriminalitet 1/3, Psykisk sygdom 2/3, Social foranstaltning 0/3,
@@ -249,3 +273,122 @@ def test_neet_refuses_other_ages_and_weeks(neet_wh: Warehouse) -> None:
         get_indicator("neet_share")(neet_wh, Query((VIBORG,), (Y2017,), ages=(18, 29)))
     with pytest.raises(IndicatorError, match=r"ikke pr\. uge"):
         get_indicator("neet_share")(neet_wh, Query((VIBORG,), (parse_period("2017U48"),)))
+
+
+def test_neet_characteristics_cells_exist_where_their_group_has_persons(neet_wh: Warehouse) -> None:
+    """Viborg 2017 by age band. 15-17 is P1 alone, not in restgruppen: only "Alle unge" cells
+    (P1 has social_measure: Social foranstaltning 1 of 1, the others 0 of 1), no "Restgruppen"
+    cells (as when the groups were joined to the rows: no row, no cell). 18-24: restgruppen P3,
+    P5, P7 as in test_neet_characteristics; alle unge P2-P8 (7): crime P3, P8; mental illness
+    P3, P5; social measure P8; abuse P3."""
+    query = Query((VIBORG,), (Y2017,), by=("age_band",))
+    rows = _rows(neet_wh, "neet_characteristics", query)
+    assert {k[2:]: v for k, v in rows.items() if k[2] == "15-17"} == {
+        ("15-17", "Alle unge", "Kriminalitet"): (0.0, 0, 1, 0),
+        ("15-17", "Alle unge", "Psykisk sygdom"): (0.0, 0, 1, 0),
+        ("15-17", "Alle unge", "Social foranstaltning"): (100.0, 1, 1, 1),
+        ("15-17", "Alle unge", "Misbrug"): (0.0, 0, 1, 0),
+    }
+    assert {k[3:]: v[1:3] for k, v in rows.items() if k[2] == "18-24"} == {
+        ("Restgruppen", "Kriminalitet"): (1, 3),
+        ("Restgruppen", "Psykisk sygdom"): (2, 3),
+        ("Restgruppen", "Social foranstaltning"): (0, 3),
+        ("Restgruppen", "Misbrug"): (1, 3),
+        ("Alle unge", "Kriminalitet"): (2, 7),
+        ("Alle unge", "Psykisk sygdom"): (2, 7),
+        ("Alle unge", "Social foranstaltning"): (1, 7),
+        ("Alle unge", "Misbrug"): (1, 7),
+    }
+
+
+_SHARED_NAMES = (
+    "neet_share",
+    "neet_persistence",
+    "neet_characteristics",
+    "neet_indicator_count",
+    "youth_15_17_activity",
+)
+
+
+def _queries(name: str) -> list[Query]:
+    """For Viborg, København and the country: every breakdown of the indicator alone and none,
+    the dimensions together and with a person breakdown, filters on a dimension and on a
+    person breakdown; for Viborg alone and the country alone: none and the last of those."""
+    breakdowns = get_indicator(name).breakdowns
+    dimensions = tuple(b for b in breakdowns if b not in PERSON_BREAKDOWNS)
+    bys: list[tuple[str, ...]] = [(), *((b,) for b in breakdowns)]
+    filters: list[dict[str, tuple[str, ...]]] = [{"sex": ("K",)}]
+    if len(dimensions) == 2:
+        bys += [dimensions, ("sex", *dimensions), (dimensions[1], "district")]
+        filters.append({"group": ("Restgruppen",), "age_band": ("18-24",)})
+    if "indicator" in dimensions:
+        filters.append({"indicator": ("Misbrug", "Kriminalitet")})
+    every = (VIBORG, KBH, COUNTRY)
+    queries = [Query(every, (Y2016, Y2017), by=by) for by in bys]
+    for places in ((VIBORG,), (COUNTRY,)):
+        queries += [Query(places, (Y2016, Y2017), by=by) for by in ((), bys[-1])]
+    queries += [Query(every, (Y2017,), by=("sex",), filters=f) for f in filters]
+    return queries
+
+
+def test_shared_equals_plain_for_every_breakdown_and_dimension(neet_wh: Warehouse) -> None:
+    """Inside ``memo.shared()`` (reference-week statuses and relations built once, read with
+    the person's columns they carry) the NEET indicators and the 15-17-year-olds' activity give
+    the very tables they give alone (values, column types and row order), for every breakdown,
+    the dimensions (one aggregate per cell instead of joined rows), filters, and municipalities
+    with and without the country (one grouped scan for both). Inside ``memo.planned`` (the
+    layer asks a year at a time) a year read from the relation of both years equals the year
+    alone."""
+    alone = {
+        (name, i): get_indicator(name)(neet_wh, q)
+        for name in _SHARED_NAMES
+        for i, q in enumerate(_queries(name))
+    }
+    assert all(alone[(name, 0)].table.num_rows for name in _SHARED_NAMES)
+    with shared():
+        together = {
+            (name, i): get_indicator(name)(neet_wh, q)
+            for name in _SHARED_NAMES
+            for i, q in enumerate(_queries(name))
+        }
+        yearly = {}
+        for name in _SHARED_NAMES:
+            for by in ((), ("sex",)):
+                with planned((Y2016, Y2017)):
+                    for year in (Y2016, Y2017):
+                        query = Query((VIBORG, KBH, COUNTRY), (year,), by=by)
+                        yearly[(name, by, year)] = get_indicator(name)(neet_wh, query)
+    for key, result in alone.items():
+        assert together[key].table.schema == result.table.schema, key
+        assert together[key].table == result.table, key
+        assert together[key].notes == result.notes, key
+    for (name, by, year), result in yearly.items():
+        plain = get_indicator(name)(neet_wh, Query((VIBORG, KBH, COUNTRY), (year,), by=by))
+        assert result.table == plain.table and result.notes == plain.notes, (name, by, year)
+        assert result.table["period"].to_pylist() == [year.label()] * result.table.num_rows
+
+
+def test_share_cells_refuses_what_it_cannot_count_per_cell(neet_wh: Warehouse) -> None:
+    """With a dimension that ``where`` reads, each aggregate must be one aggregate call (the
+    cell's where becomes its FILTER) and ``where`` may take no parameters."""
+    kind = Dimension("kind", "q_kind", ("a", "b"))
+    spec = ShareSql(
+        ctes="WITH rows AS (SELECT 2017 AS period, 791 AS municipality, 1 AS person_id, "
+        "20 AS age, NULL AS district)",
+        ctes_params=(),
+        relation="rows",
+        numerator="count(*) + 0",
+        denominator="count(*)",
+        persons="count(*)",
+        where="q_kind.ord = 1",
+        dimensions=(kind,),
+    )
+    query = Query((VIBORG,), (Y2017,))
+    with pytest.raises(ValueError, match="one aggregate call"):
+        share_cells(neet_wh, query, spec, {})
+    with pytest.raises(ValueError, match="no parameters"):
+        share_cells(neet_wh, query, replace(spec, numerator="count(*)", where_params=(1,)), {})
+    cells = share_cells(neet_wh, query, replace(spec, numerator="count(*)"), {})
+    assert cells.select(["kind", "numerator", "denominator"]).to_pylist() == [
+        {"kind": "a", "numerator": 1, "denominator": 1}
+    ]

@@ -14,6 +14,7 @@ from ungeindsats.indicators.precompute import (
     cache_stale,
     compute,
     layer_result,
+    layer_state,
     read_cached,
 )
 from ungeindsats.periods import parse_period
@@ -105,6 +106,22 @@ def test_every_cached_cell_equals_the_indicator_asked_directly(feb_2019: Warehou
                         area,
                         month,
                     )
+
+
+def test_a_kept_layer_state_reads_whole_slices_and_answers_the_same(feb_2019: Warehouse) -> None:
+    """The dashboard keeps its ``LayerState``: the first read of fte by youth group for Viborg
+    reads every month of that slice at once; the other months then come from it, equal to a
+    read without the state, and a month without persons (København, January) is no rows."""
+    compute(feb_2019, indicators=SUPPORT)
+    state = layer_state(feb_2019)
+    for area in (791, 101, 0):
+        for month in ("2019M01", "2019M02", "2019M03"):
+            for by in (None, "youth_group"):
+                kept = read_cached(feb_2019, "fte", area, month, by, layer=state)
+                assert kept == read_cached(feb_2019, "fte", area, month, by), (area, month, by)
+    assert read_cached(feb_2019, "fte", 101, "2019M01", layer=state) == []
+    # One slice per municipality × breakdown read, whatever the months.
+    assert len(state.slices._kept) == 3 * 2
 
 
 def test_a_yearly_indicator_is_held_for_the_whole_years_the_facts_cover(
@@ -345,6 +362,11 @@ def test_the_layer_does_not_answer_what_it_does_not_hold_whole(feb_2019: Warehou
     ):
         assert layer_result(feb_2019, layer, "fte", query) is None, query
     assert layer_result(feb_2019, layer, "fte", Query((791,), (feb,))) is not None
+    # The default ages given explicitly are the default: read, and the same answer.
+    explicit = Query((791,), (feb,), ages=get_indicator("fte").default_ages)
+    read = layer_result(feb_2019, layer, "fte", explicit)
+    assert read is not None and read.query == explicit
+    assert _answer(read) == _answer(get_indicator("fte")(feb_2019, explicit))
     _new_import(feb_2019)
     assert answer_layer(feb_2019) is None
 

@@ -322,6 +322,12 @@ def test_inflow_origin_by_benefit_and_filtered(flows_wh: Warehouse) -> None:
         (VIBORG, "2019M02", "1"): (50.0, 2, 2, 4),
         (VIBORG, "2019M02", "3"): (25.0, 1, 1, 4),
     }
+    # A filter on a label the query is not broken down by (the numerator and denominator are
+    # then counted apart): the A-dagpenge entries (E1, E4) come from group 1.
+    on_benefit = inflow(
+        flows_wh, Query((VIBORG,), (FEB,), filters={"origin_benefit": ("a_dagpenge",)})
+    )
+    assert _shares(on_benefit) == {(VIBORG, "2019M02", "1"): (50.0, 2, 2, 4)}
 
 
 def test_inflow_at_the_start_of_the_data_is_left_out_and_noted(flows_wh: Warehouse) -> None:

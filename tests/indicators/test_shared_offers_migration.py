@@ -79,6 +79,31 @@ def test_offers_and_sanctions_shared_equal_plain() -> None:
     ]
 
 
+def test_offers_of_planned_periods_equal_plain() -> None:
+    """As the layer asks an extra job a year at a time (``memo.planned``): offers by youth
+    group × offer kind, company-based share and intervention mix for January alone and for
+    February alone, inside a plan of both months, are read from the counts of the two months
+    and equal their own tables outside the block (offers fixture of test_offers.py)."""
+    from .test_offers import wh as offers_fixture
+
+    wh = offers_fixture.__wrapped__()  # type: ignore[attr-defined]
+    places = (VIBORG, KBH, COUNTRY)
+    jobs = [
+        (name, Query(places, (month,), by=by))
+        for month in (JAN, FEB)
+        for name, by in [
+            ("offers", ("youth_group", "offer_kind")),
+            ("company_based_share", ("youth_group",)),
+            ("intervention_mix", ("mix",)),
+        ]
+    ]
+    alone = [get_indicator(name)(wh, query) for name, query in jobs]
+    with shared(), memo.planned((JAN, FEB)):
+        together = [get_indicator(name)(wh, query) for name, query in jobs]
+    assert [(r.table, r.notes) for r in together] == [(r.table, r.notes) for r in alone]
+    assert all(r.table.num_rows for r in alone[3:])
+
+
 def test_migration_shared_equal_plain() -> None:
     """The hand-worked moves fixture (test_migration.py: Viborg February in 2, out 3, net -1; on a
     benefit the week before in 1, out 1): both indicators by every breakdown they have in the

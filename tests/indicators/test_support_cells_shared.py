@@ -7,7 +7,7 @@ import pytest
 
 from ungeindsats.indicators import COUNTRY, Query
 from ungeindsats.indicators.cells import BREAKDOWNS, support_cells
-from ungeindsats.indicators.memo import shared
+from ungeindsats.indicators.memo import planned, shared
 from ungeindsats.periods import parse_period
 from ungeindsats.warehouse import Warehouse
 
@@ -116,3 +116,48 @@ def test_shared_support_cells_equal_plain_for_every_breakdown_and_period(
         totals = _cells(alone[index], ())
         assert totals[(VIBORG, period)] == (21, 6)
         assert totals[(COUNTRY, period)] == (33, 7)
+
+
+def test_planned_breakdown_sets_are_counted_in_one_pass_and_equal_plain(
+    several_rows: Warehouse,
+) -> None:
+    """As ``compute`` asks them: inside ``memo.planned`` with every breakdown as a set (and the
+    total), each breakdown's cells come from one GROUPING SETS pass and equal the plain cells,
+    for months, a quarter and a year; a combination outside the sets (youth group × benefit)
+    and a filtered query are counted on their own, also equal; February alone and March alone
+    are read from the cells of the three planned months, equal to their own. A NULL youth
+    group is not confused with the rolled-up total (GROUPING tells them apart): H (8), on a
+    benefit without a youth group (code 990) in Viborg U06-U09, is the cell NULL by youth
+    group (4 weeks, 1 person), beside groups 1-3 as worked by hand in the test above, and the
+    total (February, Viborg: 14 + 4 = 18 weeks, 5 + 1 = 6 persons)."""
+    con = several_rows.con
+    con.execute("INSERT INTO status_code VALUES (990, 'andet', NULL, 'public_support', NULL, 1)")
+    con.execute(
+        "INSERT INTO person (person_id, birth_date, sex, import_id) "
+        "VALUES (8, DATE '1996-04-04', 'M', 1)"
+    )
+    con.execute("INSERT INTO residence VALUES (8, ?, NULL, ?, NULL, 1)", [VIBORG, week(2010, 1)])
+    con.execute("INSERT INTO status_spell VALUES (8, 990, ?, ?, 1)", [week(2019, 6), week(2019, 9)])
+    sets = ((), *((b,) for b in BREAKDOWNS))
+    places = (VIBORG, KBH, COUNTRY)
+    queries = [
+        Query(places, periods, by=by)
+        for periods in ((JAN, FEB, MAR), (Q1,), (Y2019,))
+        for by in (*sets, ("youth_group", "benefit"))
+    ]
+    queries.append(Query(places, (FEB, MAR), by=("sex",), filters={"youth_group": ("1", "3")}))
+    # Some of the planned months (the layer's year chunks): read from the cells of all three.
+    queries += [Query(places, (FEB,), by=("youth_group", "benefit")), Query(places, (MAR,))]
+    alone = [support_cells(several_rows, q, AGES) for q in queries]
+    with shared(), planned((JAN, FEB, MAR), sets):
+        together = [support_cells(several_rows, q, AGES) for q in queries]
+    assert together == alone
+    by_group = _cells(together[1], ("youth_group",))
+    assert {k[2]: v for k, v in by_group.items() if k[:2] == (VIBORG, "2019M02")} == {
+        "1": (4, 2),
+        "2": (5, 2),
+        "3": (5, 2),
+        None: (4, 1),
+    }
+    total = _cells(together[0], ())
+    assert total[(VIBORG, "2019M02")] == (18, 6)

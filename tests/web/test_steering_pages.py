@@ -154,3 +154,17 @@ def test_goal_values_are_entered_for_own_interventions_only(web_app: Any, client
     assert response.status_code == 303
     values = [m.value for m in _measurements(web_app, "offentlig-forsoergelse-andel-18-29")]
     assert 14.2 in values  # "14,2" read with a decimal comma
+    # A point between groups of three digits separates thousands, as Danes write them
+    # ("1.234" is 1234, not 1.234); "inf" is no number.
+    for text, value in (("1.234", 1234.0), ("2.500,5", 2500.5)):
+        response = analyst.post(
+            "/maal/sager-pr-sagsbehandler/maaling",
+            data={"day": "2019-03-01", "value": text, "csrf_token": token},
+        )
+        assert response.status_code == 303
+        assert value in [m.value for m in _measurements(web_app, "sager-pr-sagsbehandler")]
+    refused = analyst.post(
+        "/maal/sager-pr-sagsbehandler/maaling",
+        data={"day": "2019-03-01", "value": "inf", "csrf_token": token},
+    )
+    assert refused.status_code == 400

@@ -54,7 +54,7 @@ def measure_saving(
             AreaCount(p.label(), fte, require_population(people, (municipality, p.label())))
         )
     year = period.year
-    cost = cost or net_cost(warehouse, [year], options=options)
+    cost = cost or net_cost(warehouse, [year], options=options, municipalities=(municipality,))
     mix = unit_cost(cost, municipality, year)
     if mix is not None:
         mix = UnitCost(mix.amount, "den faktiske ydelsesfordeling", mix.source)

@@ -121,6 +121,17 @@ class CostOptions:
         return cls(rules, benefit_rates(rates_file) if rates_file is not None else None)
 
 
+BREAKDOWNS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("benefit",),
+    ("youth_group",),
+    ("benefit", "youth_group"),
+    ("step",),
+)
+"""The cells per area and year: the total, by benefit, by youth group, by both, by ladder
+step. Each is a distinct count of persons over the national person cells (about a second's
+work each on the national demo), so a caller that reads only some asks only for those."""
+
 _OPEN = 1_000_000
 """A week number later than any real one: the end of an open interval."""
 
@@ -171,15 +182,24 @@ def net_cost(
     rates: Sequence[BenefitRate] | None = None,
     ladder: Sequence[RefundStep] | None = None,
     options: CostOptions | None = None,
+    municipalities: Sequence[int] | None = None,
+    breakdowns: Sequence[tuple[str, ...]] = BREAKDOWNS,
 ) -> NetCost:
     """Net cost cells for every municipality and the country in ``years`` (on the ladder only
-    from its entry into force; earlier weeks are not priced).
+    from its entry into force; earlier weeks are not priced). ``municipalities`` keeps the
+    municipalities' cells to those (the country's are always there, computed from everyone):
+    a report for one municipality then skips the per-municipality breakdowns of the other 97.
+    ``breakdowns`` (of ``BREAKDOWNS``) are the cells computed per area and year; a cell of
+    another breakdown is then not there (``NetCost.cell`` gives None).
 
     No spell is expanded into weeks: each public-support spell is cut, as week intervals, by
     the person's residences, age bands (under 25 / 25 and over, within ``ages``), the years
     and the ladder's steps; every piece then has one municipality, year, rate and refund share,
     and its weeks are its length.
     """
+    unknown = [by for by in breakdowns if by not in BREAKDOWNS]
+    if unknown or not breakdowns:
+        raise ValueError(f"unknown net-cost breakdowns {unknown}; known: {BREAKDOWNS}")
     if options is not None:
         rules = rules or options.rules
         rates = rates if rates is not None else options.rates
@@ -191,6 +211,7 @@ def net_cost(
     a_kasse = [b.name for b in benefits() if b.paid_by == "a_kasse"]
     ladder_table = ensure_ladder(warehouse, rules)
     a_kasse_list = ", ".join("?" for _ in a_kasse) or "NULL"
+    cells, cells_params = _cells_sql(municipalities, breakdowns)
     sql = f"""
 WITH ladder AS (SELECT * FROM {ladder_table}),
 born AS (
@@ -240,21 +261,7 @@ person_cells AS (
     LEFT JOIN q_rate AS q ON q.benefit = c.benefit AND q.year = pc.year AND q.age_band = pc.band
     GROUP BY pc.person_id, pc.municipality, pc.year, c.benefit, c.youth_group, pc.step
 )
-SELECT CAST(CASE WHEN GROUPING(municipality) = 1 THEN {COUNTRY} ELSE municipality END
-            AS SMALLINT) AS municipality,
-       CAST(year AS SMALLINT) AS year,
-       CASE WHEN GROUPING(benefit) = 1 THEN ? ELSE benefit END AS benefit,
-       CASE WHEN GROUPING(youth_group) = 1 THEN ? ELSE youth_group END AS youth_group,
-       CASE WHEN GROUPING(step) = 1 THEN ? ELSE step END AS step,
-       CAST(sum(weeks) AS BIGINT) AS weeks,
-       CAST(sum(priced_weeks) AS BIGINT) AS priced_weeks,
-       count(DISTINCT person_id) AS persons,
-       CAST(sum(gross) AS DOUBLE) AS gross,
-       CAST(sum(net) AS DOUBLE) AS net
-FROM person_cells
-GROUP BY GROUPING SETS (
-    {", ".join(_grouping_sets())}
-)
+{cells}
 ORDER BY ALL
 """
     params: list[object] = [
@@ -264,9 +271,7 @@ ORDER BY ALL
         FROM_25,
         NO_GROUP,
         *a_kasse,
-        ALL,
-        ALL,
-        ALL,
+        *cells_params,
     ]
     con = warehouse.con
     con.register("q_rate", rates_table(used))
@@ -283,14 +288,49 @@ ORDER BY ALL
     return NetCost(table, tuple(used), tuple(sorted(seen - priced)), rules, ages, steps)
 
 
-def _grouping_sets() -> list[str]:
-    """Per area and year: the total, by benefit, by youth group, by both, and by ladder step."""
-    breakdowns = ("", "benefit, ", "youth_group, ", "benefit, youth_group, ", "step, ")
-    return [
-        f"({area}year, {by})".replace(", )", ")")
-        for area in ("municipality, ", "")
-        for by in breakdowns
+def _grouping_sets(areas: Sequence[tuple[str, ...]], breakdowns: Sequence[tuple[str, ...]]) -> str:
+    """Per area and year, one set per breakdown."""
+    return ", ".join(f"({', '.join((*area, 'year', *by))})" for area in areas for by in breakdowns)
+
+
+def _cells_select(municipality: str, breakdowns: Sequence[tuple[str, ...]]) -> str:
+    grouped = {column for by in breakdowns for column in by}
+    # A column no set groups by is the total in every cell (GROUPING() would not bind).
+    columns = [
+        f"CASE WHEN GROUPING({c}) = 1 THEN ? ELSE {c} END AS {c}" if c in grouped else f"? AS {c}"
+        for c in ("benefit", "youth_group", "step")
     ]
+    return f"""SELECT CAST({municipality} AS SMALLINT) AS municipality,
+       CAST(year AS SMALLINT) AS year,
+       {", ".join(columns)},
+       CAST(sum(weeks) AS BIGINT) AS weeks,
+       CAST(sum(priced_weeks) AS BIGINT) AS priced_weeks,
+       count(DISTINCT person_id) AS persons,
+       CAST(sum(gross) AS DOUBLE) AS gross,
+       CAST(sum(net) AS DOUBLE) AS net
+FROM person_cells"""
+
+
+def _cells_sql(
+    municipalities: Sequence[int] | None, breakdowns: Sequence[tuple[str, ...]]
+) -> tuple[str, list[object]]:
+    """The cells from ``person_cells`` and their parameters: every area's grouping sets in one
+    pass, or (for given municipalities) theirs on their rows only and the country's on all
+    rows. The second gives the same cells for those areas (each set sums the same person
+    cells) without the distinct counts of the other municipalities' breakdowns."""
+    totals: list[object] = [ALL, ALL, ALL]
+    if municipalities is None:
+        area = f"CASE WHEN GROUPING(municipality) = 1 THEN {COUNTRY} ELSE municipality END"
+        sets = _grouping_sets((("municipality",), ()), breakdowns)
+        return f"{_cells_select(area, breakdowns)}\nGROUP BY GROUPING SETS ({sets})", totals
+    marks = ", ".join("?" for _ in municipalities) or "NULL"
+    sql = (
+        f"{_cells_select('municipality', breakdowns)}\nWHERE municipality IN ({marks})\n"
+        f"GROUP BY GROUPING SETS ({_grouping_sets((('municipality',),), breakdowns)})\n"
+        f"UNION ALL\n{_cells_select(str(COUNTRY), breakdowns)}\n"
+        f"GROUP BY GROUPING SETS ({_grouping_sets(((),), breakdowns)})"
+    )
+    return sql, [*totals, *municipalities, *totals]
 
 
 def _with_fte(table: pa.Table, year_weeks: dict[int, int]) -> pa.Table:

@@ -26,6 +26,10 @@ from ungeindsats.published import PublishedTable, Source, output, publish_linked
 from ungeindsats.warehouse import Warehouse
 
 SOURCE = "mikrodata; satser og refusionstrappe (docs/economics.md)"
+CELLS_READ = ((), ("benefit",), ("youth_group",))
+"""The net-cost breakdowns these tables read (``net_cost_sources``: the total and by youth group,
+and by benefit for the unpriced note; the realised saving: the total and by benefit): only
+those are computed, for the municipality asked and the country (``net_cost``)."""
 GROUP_LABELS = {"1": "Gruppe 1", "2": "Gruppe 2", "3": "Gruppe 3", "4": "Permanente ydelser"}
 GROUP_ORDER = ("1", "2", "3", "4", "ingen", ALL)
 
@@ -201,7 +205,9 @@ def publish_net_cost(
 ) -> list[PublishedTable]:
     """``ungeindsats economics net-cost``: per full-time person and in total by youth group, and
     the total, for ``kommune`` and the country in ``year``."""
-    cost = net_cost(warehouse, [year], options=options)
+    cost = net_cost(
+        warehouse, [year], options=options, municipalities=(kommune,), breakdowns=CELLS_READ
+    )
     return publish_linked(net_cost_sources(cost, (kommune, COUNTRY), year), rule)
 
 
@@ -244,7 +250,13 @@ def economics_key_figures(
     the saving cannot be measured (no data for a period) its table is empty and says why."""
     baseline = baseline or parse_period("2018M02")
     period = period or parse_period("2019M02")
-    cost = net_cost(warehouse, sorted({year, period.year}), options=options)
+    cost = net_cost(
+        warehouse,
+        sorted({year, period.year}),
+        options=options,
+        municipalities=(kommune,),
+        breakdowns=CELLS_READ,
+    )
     areas = (kommune, COUNTRY)
     sources = net_cost_sources(cost, areas, year)
     try:

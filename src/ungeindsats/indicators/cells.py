@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.indicators.facts import ensure_facts
-from ungeindsats.indicators.memo import recall, shared_table
+from ungeindsats.indicators.memo import plan_for, planned_sets, recall, shared_table
 from ungeindsats.indicators.model import COUNTRY, IndicatorError, Query
 from ungeindsats.periods import Period, parse_range
 from ungeindsats.warehouse import Warehouse
@@ -103,6 +104,7 @@ def person_cells(
     *,
     municipal: str | None,
     country: bool,
+    sets: Sequence[Sequence[str]] | None = None,
 ) -> str:
     """SQL (the tail of a WITH clause) counting ``rows`` per municipality (0 = Hele landet, its
     own aggregate: a person counted in two municipalities is one person in the country),
@@ -116,6 +118,10 @@ def person_cells(
     Columns: municipality, period, *by, the aggregates (BIGINT), persons (distinct persons
     among counted rows). Persons with a single row in the period are summed; only those with
     several (``multi``) need a distinct count.
+
+    ``sets`` (subsets of ``by``) counts the cells of each set in one pass over the rows
+    (``GROUPING SETS``) instead of ``by`` alone: a column ``cell_set`` (``set_id``) tells
+    which set a row belongs to, and the columns of ``by`` outside its set are NULL.
     """
     keys = "".join(f", {b}" for b in by)
     names = list(aggregates)
@@ -123,44 +129,63 @@ def person_cells(
     nulls = "".join(f", NULL AS {n}" for n in names)
     outer = "".join(f", CAST({aggregates[n]}({n}) AS BIGINT) AS {n}" for n in names)
     plain = "".join(f", {n}" for n in names)
+
+    def grouped(*fixed: str) -> str:
+        """GROUP BY ``fixed`` and the cells (of each set), with the set's id."""
+        if sets is None:
+            return f"GROUP BY {', '.join(fixed)}{keys}"
+        each = ", ".join(f"({', '.join([*fixed, *s])})" for s in sets)
+        return f"GROUP BY GROUPING SETS ({each})"
+
+    cell_set = f", GROUPING({', '.join(by)}) AS cell_set" if sets is not None and by else ""
+    if sets is not None and not by:
+        cell_set = ", 0 AS cell_set"
+    keyed = f"{keys}, cell_set" if sets is not None else keys
     head = f"""
     cell_rows AS ({rows}),
     cell_singles AS (
-        SELECT municipality, period{keys}{values},
+        SELECT municipality, period{keys}{cell_set}{values},
                sum(CASE WHEN multi = 0 THEN counted ELSE 0 END) AS persons
-        FROM cell_rows GROUP BY municipality, period{keys}
+        FROM cell_rows {grouped("municipality", "period")}
     )"""
     multi = "FROM cell_rows WHERE multi = 1 AND counted = 1"
     parts = []
     if municipal is not None:
         parts.append(
             f"""
-    SELECT CAST(municipality AS SMALLINT) AS municipality, period{keys}{outer},
+    SELECT CAST(municipality AS SMALLINT) AS municipality, period{keyed}{outer},
            CAST(sum(persons) AS BIGINT) AS persons
     FROM (
-        SELECT municipality, period{keys}{plain}, persons FROM cell_singles
+        SELECT municipality, period{keyed}{plain}, persons FROM cell_singles
         WHERE {municipal}
         UNION ALL
-        SELECT municipality, period{keys}{nulls}, count(DISTINCT person_id) {multi}
-        AND {municipal} GROUP BY municipality, period{keys}
+        SELECT municipality, period{keys}{cell_set}{nulls}, count(DISTINCT person_id) {multi}
+        AND {municipal} {grouped("municipality", "period")}
     ) AS municipal_parts
-    GROUP BY municipality, period{keys}"""
+    GROUP BY municipality, period{keyed}"""
         )
     if country:
         parts.append(
             f"""
-    SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, period{keys}{outer},
+    SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, period{keyed}{outer},
            CAST(sum(persons) AS BIGINT) AS persons
     FROM (
-        SELECT period{keys}{plain}, persons FROM cell_singles
+        SELECT period{keyed}{plain}, persons FROM cell_singles
         UNION ALL
-        SELECT period{keys}{nulls}, count(DISTINCT person_id) {multi} GROUP BY period{keys}
+        SELECT period{keys}{cell_set}{nulls}, count(DISTINCT person_id) {multi}
+        {grouped("period")}
     ) AS country_parts
-    GROUP BY period{keys}"""
+    GROUP BY period{keyed}"""
         )
     if not parts:
         raise ValueError("person_cells needs municipalities or the country")
     return f"{head} {' UNION ALL '.join(parts)}"
+
+
+def set_id(by: Sequence[str], cells: Sequence[str]) -> int:
+    """The ``cell_set`` of ``person_cells`` for the set ``cells`` of ``by``: SQL's GROUPING(),
+    one bit per column of ``by`` (the first the highest), set where the column is not in it."""
+    return sum(1 << (len(by) - 1 - i) for i, b in enumerate(by) if b not in cells)
 
 
 def support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
@@ -169,8 +194,26 @@ def support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
     The support indicators (fuldtidspersoner, personer, andel, pr. 1.000, varighed) and the
     offers' denominators rest on the same cells: inside ``memo.shared()`` they are counted once.
     """
-    key = query_key("support_cells", warehouse, query, ages)
-    return recall(key, lambda: _support_cells(warehouse, query, ages))
+    periods = plan_for(query.periods)
+    if periods != query.periods:
+        # The layer asks a job a year at a time: a period's cells do not depend on the other
+        # periods, so all the planned periods are counted at once and each query reads its own.
+        return of_periods(support_cells(warehouse, replace(query, periods=periods), ages), query)
+    sets = None if query.filters else planned_sets(query.by)
+    if sets is None:
+        key = query_key("support_cells", warehouse, query, ages)
+        return recall(key, lambda: _support_cells(warehouse, query, ages, None))[query.by]
+    # The layer asks the breakdowns one after the other: all counted in one pass.
+    every = replace(query, by=tuple(dict.fromkeys(b for s in sets for b in s)))
+    key = (*query_key("support_cell_sets", warehouse, every, ages), sets)
+    return recall(key, lambda: _support_cells(warehouse, every, ages, sets))[query.by]
+
+
+def of_periods(cells: pa.Table, query: Query) -> pa.Table:
+    """The rows of ``cells`` (a ``period`` column of labels) in the query's periods: a query's
+    own cells out of those counted for all the planned periods (``memo.plan_for``)."""
+    labels = pa.array([p.label() for p in query.periods], cells.schema.field("period").type)
+    return cells.filter(pc.is_in(cells["period"], value_set=labels))
 
 
 def query_key(
@@ -227,7 +270,13 @@ def support_rows_sql(breakdowns: Sequence[str], pairs: str | None) -> str:
     )
 
 
-def _support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> pa.Table:
+def _support_cells(
+    warehouse: Warehouse,
+    query: Query,
+    ages: tuple[int, int],
+    sets: Sequence[tuple[str, ...]] | None,
+) -> dict[tuple[str, ...], pa.Table]:
+    """The cells by ``query.by``, or by each of ``sets`` (subsets of it), keyed by breakdown."""
     ensure_facts(warehouse)
     con = warehouse.con
     periods = period_months(query.periods)
@@ -237,13 +286,36 @@ def _support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) ->
     )
     con.register("q_period", periods)
     try:
-        return _support_cells_in_periods(warehouse, query, ages)
+        cells = _support_cells_in_periods(warehouse, query, ages, sets)
     finally:
         con.unregister("q_period")
+    if sets is None:
+        return {query.by: cells}
+    return {s: _one_set(warehouse, cells, query.by, s) for s in sets}
+
+
+def _one_set(
+    warehouse: Warehouse, cells: pa.Table, by: Sequence[str], cells_of: tuple[str, ...]
+) -> pa.Table:
+    """The cells of one breakdown set out of ``person_cells(sets=...)``, ordered as the plain
+    query orders them (ORDER BY ALL)."""
+    columns = ", ".join(["municipality", "period", *cells_of, "weeks", "persons", "period_weeks"])
+    con = warehouse.con
+    con.register("cell_sets", cells)
+    try:
+        return con.sql(
+            f"SELECT {columns} FROM cell_sets WHERE cell_set = ? ORDER BY ALL",
+            params=[set_id(by, cells_of)],
+        ).to_arrow_table()
+    finally:
+        con.unregister("cell_sets")
 
 
 def _support_cells_in_periods(
-    warehouse: Warehouse, query: Query, ages: tuple[int, int]
+    warehouse: Warehouse,
+    query: Query,
+    ages: tuple[int, int],
+    sets: Sequence[tuple[str, ...]] | None,
 ) -> pa.Table:
     con = warehouse.con
     # Which persons have several rows in a month depends neither on the breakdown, the ages nor
@@ -288,8 +360,9 @@ def _support_cells_in_periods(
         {"weeks": "sum", "period_weeks": "max"},
         municipal=in_municipal if municipal else None,
         country=COUNTRY in query.municipalities,
+        sets=sets,
     )
-    by = "".join(f", {b}" for b in query.by)
+    by = "".join(f", {b}" for b in query.by) + (", cell_set" if sets is not None else "")
     sql_text = (
         f"SELECT municipality, period{by}, weeks, persons, CAST(period_weeks AS INTEGER) "
         f"AS period_weeks FROM (WITH {rows_cte}, {cells}) AS cells ORDER BY ALL"

@@ -13,7 +13,7 @@ person lived in, and is counted at the age on the Thursday, of the week it happe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.classifications import municipality
-from ungeindsats.indicators.cells import BREAKDOWNS
+from ungeindsats.indicators.cells import BREAKDOWNS, of_periods
 from ungeindsats.indicators.facts import ensure_facts
-from ungeindsats.indicators.memo import sharing
+from ungeindsats.indicators.memo import plan_for, recall, sharing
 from ungeindsats.indicators.model import COUNTRY, Query, Result, get_indicator, indicator
 from ungeindsats.indicators.runs import (
     MAX_GAP_WEEKS,
@@ -35,11 +35,11 @@ from ungeindsats.indicators.runs import (
     period_table,
     placed_events,
     registered,
+    shared_placed,
     shared_runs,
-    shared_source,
     support_runs_sql,
 )
-from ungeindsats.periods import week_period
+from ungeindsats.periods import Period, week_period
 from ungeindsats.warehouse import Warehouse
 
 DURATION_BANDS: tuple[tuple[str, int | None], ...] = (
@@ -117,7 +117,12 @@ def _band_sql(column: str) -> Sql:
 
 
 def _reference_events(warehouse: Warehouse, max_gap_weeks: int) -> Sql:
-    """Persons on public support at each period's reference week, with their run's length."""
+    """Persons on public support at each period's reference week, with their run's length.
+
+    The run holding a reference week is the one holding the spell that holds it: the runs
+    merge exactly these spells (``code_dim`` has ``status_code``'s categories), so each spell
+    lies inside one run. Joining the runs to the spells (millions) rather than to the spells'
+    reference weeks (several times as many) is the cheaper way."""
     runs = shared_runs(warehouse, support_runs_sql(max_gap_weeks))
     band = _band_sql("run_weeks")
     return (
@@ -125,15 +130,19 @@ def _reference_events(warehouse: Warehouse, max_gap_weeks: int) -> Sql:
         + runs
         + Sql(
             """),
-    ref_status AS (
-        SELECT DISTINCT s.person_id, q.last_week AS week, s.code,
-               q.last_week - u.first_week + 1 AS run_weeks, 0 AS censored
-        FROM q_period AS q
-        JOIN status_spell AS s ON q.last_week BETWEEN s.first_week AND s.last_week
+    support_spell AS (
+        SELECT s.person_id, s.code, s.first_week, s.last_week, u.first_week AS run_first
+        FROM status_spell AS s
         JOIN code_dim AS c ON c.code = s.code
         JOIN support_run AS u
-          ON u.person_id = s.person_id AND q.last_week BETWEEN u.first_week AND u.last_week
+          ON u.person_id = s.person_id AND s.first_week BETWEEN u.first_week AND u.last_week
         WHERE c.category = 'public_support'
+    ),
+    ref_status AS (
+        SELECT DISTINCT s.person_id, q.last_week AS week, s.code,
+               q.last_week - s.run_first + 1 AS run_weeks, 0 AS censored
+        FROM q_period AS q
+        JOIN support_spell AS s ON q.last_week BETWEEN s.first_week AND s.last_week
     ),
     banded AS (
         SELECT person_id, week, code, run_weeks, censored, """
@@ -325,11 +334,9 @@ def _exit_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_wee
 
 def _placed(warehouse: Warehouse, source: Sql, name: str, columns: Sequence[str]) -> Sql:
     """The events ``ev``: the events of ``source`` (a WITH clause whose last query is ``name``)
-    placed in the query's periods (``runs.placed_events``). Inside ``memo.shared()`` the events
-    before placing are built once for the months and the years alike."""
-    return shared_source(warehouse, source, name) + Sql(
-        f", ev AS ({placed_events(name, columns)}) "
-    )
+    placed in the query's periods (``runs.shared_placed``: inside ``memo.shared()`` placed once
+    for the months and the years alike)."""
+    return shared_placed(warehouse, source, name, columns)
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -476,20 +483,51 @@ def _empty(name: str, query: Query, share: bool, note: str) -> Result:
 _NO_DATA = "Lageret har ingen statusdata (status_spell); indlæs DREAM eller forløbsdata først."
 
 
-def _reference_cells(
-    name: str, warehouse: Warehouse, query: Query, condition: Sql | None = None
+def _reference_cells(name: str, warehouse: Warehouse, query: Query) -> pa.Table:
+    """Persons at the periods' reference weeks per cell of ``query.by``. Inside
+    ``memo.shared()`` a cell table is counted once for the same query: ``long_term_share``
+    reads the one that ``time_on_support`` counts by duration band (and the other way round),
+    and the queries of a plan (``_of_plan``) read the one counted for all its periods."""
+    ages = _ages(name, query)
+    periods = plan_for(query.periods)
+
+    def count() -> pa.Table:
+        with registered(warehouse.con, "q_period", period_table(periods, reference_week=True)):
+            return event_cells(
+                warehouse,
+                query,
+                _reference_events(warehouse, MAX_GAP_WEEKS),
+                by=query.by,
+                filters=query.filters,
+                ages=ages,
+                expressions=_EXPRESSIONS,
+            )
+
+    filters = tuple(sorted(query.filters.items()))
+    key = ("reference_cells", id(warehouse), query.municipalities, periods, query.by)
+    return _of_plan(recall((*key, filters, ages), count), query, periods)
+
+
+def _of_plan(cells: pa.Table, query: Query, periods: Sequence[Period]) -> pa.Table:
+    """The query's rows of ``cells`` counted for ``periods`` (``plan_for``; ``cells.of_periods``).
+
+    Inside ``memo.planned`` (the layer asks a job a year at a time) the cells are counted once
+    for every planned period and each query reads its own: a cell is in one period, and an
+    event's period, and whether its person has several in it, do not depend on the other
+    periods."""
+    return cells if tuple(periods) == tuple(query.periods) else of_periods(cells, query)
+
+
+def _summed(
+    warehouse: Warehouse, cells: pa.Table, by: Sequence[str], columns: Sequence[str]
 ) -> pa.Table:
-    with registered(warehouse.con, "q_period", period_table(query.periods, reference_week=True)):
-        return event_cells(
-            warehouse,
-            query,
-            _reference_events(warehouse, MAX_GAP_WEEKS),
-            by=query.by,
-            filters=query.filters,
-            ages=_ages(name, query),
-            expressions=_EXPRESSIONS,
-            condition=condition,
-        )
+    """The cells by ``by`` (with municipality and period) from finer ``cells``: the sums of
+    ``columns``."""
+    keys = "".join(f", {b}" for b in by)
+    sums = "".join(f", CAST(sum({c}) AS BIGINT) AS {c}" for c in columns)
+    sql = f"SELECT municipality, period{keys}{sums} FROM finer_cells GROUP BY ALL"
+    with registered(warehouse.con, "finer_cells", cells):
+        return warehouse.con.sql(sql).to_arrow_table()
 
 
 def _reference_notes(query: Query, span: DataSpan) -> tuple[str, ...]:
@@ -576,9 +614,15 @@ def long_term_share(warehouse: Warehouse, query: Query) -> Result:
     span = data_span(warehouse)
     if span is None:
         return _empty("long_term_share", query, True, _NO_DATA)
-    long_term = Sql("f.run_weeks > $long_term_weeks", {"long_term_weeks": LONG_TERM_WEEKS})
-    numerators = _reference_cells("long_term_share", warehouse, query, long_term)
-    denominators = _reference_cells("long_term_share", warehouse, query)
+    # A person has one run at a reference week, so one duration band in any cell: the cells
+    # by band sum to the persons of the cell, and the top band is the numerator.
+    banded = _reference_cells(
+        "long_term_share", warehouse, replace(query, by=(*query.by, "duration_band"))
+    )
+    top_band = pc.equal(banded["duration_band"], DURATION_BANDS[-1][0])
+    summed = ("events", "persons", "censored")
+    numerators = _summed(warehouse, banded.filter(top_band), query.by, summed)
+    denominators = _summed(warehouse, banded, query.by, summed)
     table = _shares(
         warehouse.con, query, numerators, denominators, labels=(), unit="persons", keep_empty=True
     )
@@ -601,44 +645,101 @@ def _flow_cells(
     build: Callable[[Warehouse, DataSpan, int, int], Sql],
     labels: Collection[str],
 ) -> _FlowCells | None:
-    """The cells of a flow indicator; None without status data."""
+    """The cells of a flow indicator; None without status data. Inside ``memo.shared()``
+    counted once for the same query, and for all the periods of a plan (``_of_plan``)."""
     ensure_facts(warehouse)
     span = data_span(warehouse)
     if span is None:
         return None
-    # Events outside the query's periods are left out when placed in them; inside
-    # memo.shared() the events of all the data are built once, whatever periods are asked.
-    first, last = (
-        (span.first_week, span.last_week)
-        if sharing()
-        else (min(p.first_week for p in query.periods), max(p.last_week for p in query.periods))
-    )
-    events = build(warehouse, span, first, last)
     ages = _ages(name, query)
+    periods = plan_for(query.periods)
+
+    def count() -> tuple[pa.Table, pa.Table]:
+        # Events outside the periods are left out when placed in them; inside memo.shared()
+        # the events of all the data are built once, whatever periods are asked.
+        first, last = (
+            (span.first_week, span.last_week)
+            if sharing()
+            else (min(p.first_week for p in periods), max(p.last_week for p in periods))
+        )
+        events = build(warehouse, span, first, last)
+        with registered(warehouse.con, "q_period", period_table(periods)):
+            return _count_flows(warehouse, query, events, ages, labels)
+
+    filters = tuple(sorted(query.filters.items()))
+    key = ("flow_cells", name, id(warehouse), query.municipalities, periods, query.by)
+    numerators, denominators = recall((*key, filters, ages), count)
+    return _FlowCells(
+        _of_plan(numerators, query, periods), _of_plan(denominators, query, periods), span
+    )
+
+
+def _count_flows(
+    warehouse: Warehouse,
+    query: Query,
+    events: Sql,
+    ages: tuple[int, int],
+    labels: Collection[str],
+) -> tuple[pa.Table, pa.Table]:
+    """The numerator and denominator cells of ``_FlowCells`` for the periods in ``q_period``:
+    from one count (``_split_flows``) when the label filters are among the breakdowns (always
+    in the layer), else counted apart."""
     base_by = [b for b in query.by if b not in labels]
     base_filters = {k: v for k, v in query.filters.items() if k not in labels}
-    uncensored = Sql("f.censored = 0")
-    with registered(warehouse.con, "q_period", period_table(query.periods)):
-        numerators = event_cells(
+    label_filters = {k: v for k, v in query.filters.items() if k in labels}
+    if all(k in query.by for k in label_filters):
+        cells = event_cells(
             warehouse,
             query,
             events,
             by=query.by,
-            filters=query.filters,
-            ages=ages,
-            expressions=_EXPRESSIONS,
-            condition=uncensored,
-        )
-        denominators = event_cells(
-            warehouse,
-            query,
-            events,
-            by=base_by,
             filters=base_filters,
             ages=ages,
             expressions=_EXPRESSIONS,
         )
-    return _FlowCells(numerators, denominators, span)
+        return _split_flows(warehouse, cells, query.by, label_filters, labels)
+    numerators = event_cells(
+        warehouse,
+        query,
+        events,
+        by=query.by,
+        filters=query.filters,
+        ages=ages,
+        expressions=_EXPRESSIONS,
+        condition=Sql("f.censored = 0"),
+    )
+    denominators = event_cells(
+        warehouse,
+        query,
+        events,
+        by=base_by,
+        filters=base_filters,
+        ages=ages,
+        expressions=_EXPRESSIONS,
+    )
+    return numerators, denominators
+
+
+def _split_flows(
+    warehouse: Warehouse,
+    cells: pa.Table,
+    by: Sequence[str],
+    label_filters: Mapping[str, tuple[str, ...]],
+    labels: Collection[str],
+) -> tuple[pa.Table, pa.Table]:
+    """Numerator and denominator cells from the cells of all events (censored too) by ``by``
+    (which holds the labels and the keys of ``label_filters``), without the label filters.
+
+    A censored event has no label (NULL) and counts neither among the events nor the persons,
+    so the numerator is the cells with events, after the label filters, and the denominator
+    their sums without the labels."""
+    counted = pc.greater(cells["events"], 0)
+    for label, values in label_filters.items():
+        value_set = pa.array(values, cells.schema.field(label).type)
+        counted = pc.and_(counted, pc.is_in(cells[label], value_set=value_set))
+    numerators = cells.filter(counted).drop_columns(["censored"])
+    base_by = [b for b in by if b not in labels]
+    return numerators, _summed(warehouse, cells, base_by, ("events", "censored"))
 
 
 @indicator(

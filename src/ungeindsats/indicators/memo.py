@@ -11,19 +11,22 @@ contain an import: what it remembers would go stale.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
 import duckdb
 
 T = TypeVar("T")
+P = TypeVar("P", bound=Hashable)
 
 
 class _Memory:
     def __init__(self) -> None:
         self.values: dict[Hashable, object] = {}
         self.cleanups: list[Callable[[], None]] = []
+        self.plan: tuple[Hashable, ...] = ()
+        self.sets: tuple[tuple[str, ...], ...] = ()
 
 
 _memory: _Memory | None = None
@@ -61,6 +64,42 @@ def recall(key: Hashable, make: Callable[[], T], cleanup: Callable[[T], None] | 
         if cleanup is not None:
             _memory.cleanups.append(lambda: cleanup(value))
     return _memory.values[key]  # type: ignore[return-value]
+
+
+@contextmanager
+def planned(periods: Sequence[Hashable], sets: Sequence[Sequence[str]] = ()) -> Iterator[None]:
+    """Inside ``shared()``: the periods about to be asked in several queries for the duration
+    (the layer asks an extra job a year at a time), and the breakdowns (``sets`` of them) the
+    queries will ask one after the other. A piece built per period may be built once for all of
+    them (``plan_for``) and read a query's periods from it; cells counted per breakdown may be
+    counted for all the sets in one pass (``planned_sets``)."""
+    if _memory is None:
+        yield
+        return
+    before = _memory.plan, _memory.sets
+    _memory.plan, _memory.sets = tuple(periods), tuple(tuple(s) for s in sets)
+    try:
+        yield
+    finally:
+        _memory.plan, _memory.sets = before
+
+
+def planned_sets(by: Sequence[str]) -> tuple[tuple[str, ...], ...] | None:
+    """The planned breakdown sets (``planned``) when ``by`` is one of them, else None."""
+    if _memory is None or tuple(by) not in _memory.sets:
+        return None
+    return _memory.sets
+
+
+def plan_for(periods: Sequence[P]) -> tuple[P, ...]:
+    """The planned periods (``planned``) when they include ``periods``, else ``periods``.
+
+    Only for pieces whose rows for one period do not depend on the other periods asked: read
+    from a piece built for more periods, the rows of ``periods`` are the same."""
+    plan = () if _memory is None else _memory.plan
+    if plan and set(periods) <= set(plan):
+        return plan  # type: ignore[return-value]
+    return tuple(periods)
 
 
 _tables = itertools.count()

@@ -30,15 +30,17 @@ Choices the definition leaves open (each also stated in the indicators' Danish d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pyarrow as pa
 
-from ungeindsats.indicators.cells import BREAKDOWNS, person_of_row
+from ungeindsats.indicators.cells import BREAKDOWNS
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
-from ungeindsats.indicators.memo import shared_table, sharing
+from ungeindsats.indicators.memo import plan_for, shared_table, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
     IndicatorError,
@@ -92,6 +94,10 @@ social_measure, abuse."""
 
 INDICATOR_COUNTS = ("Ingen indikatorer", "1 indikator", "2 indikatorer", "3-4 indikatorer")
 GROUPS = ("Restgruppen", "Alle unge")
+
+PERSON_COLUMNS = ("sex", "origin", "crime", "mental_illness", "social_measure", "abuse")
+"""The columns of ``person`` (alias p) that breakdowns and conditions read; a shared relation
+carries them."""
 
 PERSON_BREAKDOWNS = ("sex", "origin", "age_band", "district")
 """Breakdowns of ``cells.BREAKDOWNS`` that a person-at-a-week relation supports."""
@@ -378,7 +384,13 @@ class Dimension:
 @dataclass(frozen=True)
 class ShareSql:
     """A share over a per-row relation ``f`` (columns period, municipality, person_id, age,
-    district) joined to ``person`` as ``p``: the SQL pieces an indicator supplies."""
+    district) joined to ``person`` as ``p``: the SQL pieces an indicator supplies.
+
+    With ``dimensions``, the aggregates and ``where`` may read each dimension's ``<table>.ord``
+    and ``<table>.label``: they are evaluated once per cell of the dimensions, with the cell's
+    values in their place. Each aggregate must then be one aggregate call (``count(...)``), as
+    a cell's ``where`` becomes its FILTER, and a ``where`` that reads a dimension takes no
+    parameters."""
 
     ctes: str  # "WITH ..." text defining the relation, or ""
     ctes_params: Sequence[object]
@@ -390,99 +402,286 @@ class ShareSql:
     where_params: Sequence[object] = ()
     dimensions: Sequence[Dimension] = ()
     extra_breakdowns: Mapping[str, tuple[str, str]] | None = None  # name → (expr, order expr)
+    periods: Sequence[str] = ()  # only these periods of the relation (it may hold more), or all
+
+
+_MEASURES = ("numerator", "denominator", "persons")
 
 
 def share_cells(
     warehouse: Warehouse, query: Query, spec: ShareSql, tables: Mapping[str, pa.Table]
 ) -> pa.Table:
     """Columns: municipality, period, *by, *dimensions, value (pct.), persons, numerator,
-    denominator; per municipality and for the country (0) as its own aggregate."""
+    denominator; per municipality and for the country (0) as its own aggregate.
+
+    One scan of the relation counts the municipalities and the country together (GROUPING
+    SETS). The dimensions' cells are not joined to the rows (restgruppen's two groups × four
+    social indicators made eight rows of every person, millions in all): each cell has
+    aggregates of its own in that one scan, and the few grouped rows are unpivoted into the
+    cells afterwards. A cell exists where rows meet its ``where``, as with a join."""
     exprs: dict[str, tuple[str, str | None]] = {
         name: (BREAKDOWNS[name], None) for name in PERSON_BREAKDOWNS
     }
     exprs.update(spec.extra_breakdowns or {})
-    for dim in spec.dimensions:
-        alias = dim.table
-        exprs[dim.name] = (f"{alias}.label", f"{alias}.ord")
+    dimensions = {d.name: i for i, d in enumerate(spec.dimensions)}
     dims = [*query.by, *(d.name for d in spec.dimensions if d.name not in query.by)]
-    select = "".join(
-        f", {exprs[d][0]} AS {d}" + (f", {exprs[d][1]} AS _order_{d}" if exprs[d][1] else "")
-        for d in dims
-    )
-    group = "".join(f", {exprs[d][0]}" + (f", {exprs[d][1]}" if exprs[d][1] else "") for d in dims)
-    where = [spec.where]
-    where_params: list[object] = list(spec.where_params)
+    by = [d for d in dims if d not in dimensions]
+    cells = _dimension_cells(spec.dimensions, query.filters)
+    counts = _cell_counts(spec, cells)
+    scan = [counts.scan]
+    params: list[object] = list(spec.where_params)
     for name, values in query.filters.items():
-        where.append(f"{exprs[name][0]} IN ({', '.join('?' for _ in values)})")
-        where_params.extend(values)
-    joins = "".join(f" CROSS JOIN {d.table}" for d in spec.dimensions)
-    ctes, ctes_params, relation, person = _shared_relation(warehouse, spec, tables)
-    body = (
-        f"{spec.numerator} AS numerator, {spec.denominator} AS denominator, "
-        f"{spec.persons} AS persons FROM {relation} AS f"
-        f"{person}{joins} WHERE {' AND '.join(where)}"
+        if name not in dimensions:
+            scan.append(f"{exprs[name][0]} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    if spec.periods:
+        scan.append(f"f.period IN ({', '.join('?' for _ in spec.periods)})")
+        params.extend(spec.periods)
+
+    keys = "".join(f", {exprs[b][0]}" + (f", {exprs[b][1]}" if exprs[b][1] else "") for b in by)
+    select = "".join(
+        f", {exprs[b][0]} AS {b}" + (f", {exprs[b][1]} AS _order_{b}" if exprs[b][1] else "")
+        for b in by
     )
     municipal = [m for m in query.municipalities if m != COUNTRY]
-    parts: list[str] = []
-    params: list[object] = list(ctes_params)
-    if municipal:
-        parts.append(
-            f"SELECT CAST(f.municipality AS SMALLINT) AS municipality, f.period{select}, {body} "
-            f"AND f.municipality IN ({', '.join('?' for _ in municipal)}) "
-            f"GROUP BY f.municipality, f.period{group}"
+    in_municipal = f"IN ({', '.join('?' for _ in municipal)})"
+    keep = "TRUE"
+    keep_params: list[object] = []
+    if municipal and COUNTRY in query.municipalities:
+        # One scan for both: the municipalities' groups and the country's (its own aggregate).
+        place = (
+            f"CAST(CASE WHEN GROUPING(f.municipality) = 1 THEN {COUNTRY} "
+            "ELSE f.municipality END AS SMALLINT) AS municipality, "
+            "GROUPING(f.municipality) AS _country"
         )
-        params.extend([*where_params, *municipal])
-    if COUNTRY in query.municipalities:
-        parts.append(
-            f"SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, f.period{select}, {body} "
-            f"GROUP BY f.period{group}"
-        )
-        params.extend(where_params)
-    order = ", ".join(
-        ["municipality", "period", *(f"_order_{d}" if exprs[d][1] else d for d in dims)]
+        group = f"GROUPING SETS ((f.municipality, f.period{keys}), (f.period{keys}))"
+        keep, keep_params = f"(g._country = 1 OR g.municipality {in_municipal})", [*municipal]
+    elif municipal:
+        place = "CAST(f.municipality AS SMALLINT) AS municipality"
+        group = f"f.municipality, f.period{keys}"
+        scan.append(f"f.municipality {in_municipal}")
+        params.extend(municipal)
+    elif COUNTRY in query.municipalities:
+        place, group = f"CAST({COUNTRY} AS SMALLINT) AS municipality", f"f.period{keys}"
+    else:
+        raise ValueError("share_cells needs municipalities or the country")
+
+    rows = _shared_relation(warehouse, spec, tables)
+    aggregates = "".join(f", {sql} AS {name}" for sql, name in counts.columns.items())
+    grouped = (
+        f"SELECT {place}, f.period{select}{aggregates} FROM {rows.relation} AS f{rows.person} "
+        f"WHERE {' AND '.join(scan)} GROUP BY {group}"
     )
-    sql = f"{ctes} {' UNION ALL '.join(parts)} ORDER BY {order}"
+    if not rows.person:
+        grouped = _carried(grouped)
+
+    out = []
+    for d in dims:
+        if d in dimensions:
+            out.append(f"c._label_{dimensions[d]} AS {d}, c._ord_{dimensions[d]} AS _order_{d}")
+        else:
+            out.append(f"g.{d}" + (f", g._order_{d}" if exprs[d][1] else ""))
+    measures = "".join(f", {counts.pick(m)} AS {m}" for m in _MEASURES)
+    joins = " CROSS JOIN q_share_cell AS c" if spec.dimensions else ""
+    if counts.by_cell_where:
+        keep += f" AND {counts.pick('rows')} > 0"
+    order = ", ".join(
+        [
+            "municipality",
+            "period",
+            *(f"_order_{d}" if d in dimensions or exprs[d][1] else d for d in dims),
+        ]
+    )
+    sql = (
+        f"{rows.ctes} SELECT g.municipality, g.period{''.join(f', {o}' for o in out)}{measures} "
+        f"FROM ({grouped}) AS g{joins} WHERE {keep} ORDER BY {order}"
+    )
     con = warehouse.con
-    registered = {**tables, **{d.table: d.arrow() for d in spec.dimensions}}
+    registered = dict(tables)
+    if spec.dimensions:
+        registered["q_share_cell"] = _cell_table(spec.dimensions, cells)
     for name, table in registered.items():
         con.register(name, table)
     try:
-        cells = con.sql(sql, params=params).to_arrow_table()
+        result = con.sql(sql, params=[*rows.params, *params, *keep_params]).to_arrow_table()
     finally:
         for name in registered:
             con.unregister(name)
-    numerators = cells["numerator"].to_pylist()
-    denominators = cells["denominator"].to_pylist()
+    numerators = result["numerator"].to_pylist()
+    denominators = result["denominator"].to_pylist()
     shares = [100.0 * n / d for n, d in zip(numerators, denominators, strict=True)]
     return pa.table(
         {
-            "municipality": cells["municipality"],
-            "period": cells["period"],
-            **{d: cells[d] for d in dims},
+            "municipality": result["municipality"],
+            "period": result["period"],
+            **{d: result[d] for d in dims},
             "value": pa.array(shares, pa.float64()),
-            "persons": cells["persons"].cast(pa.int64()),
-            "numerator": cells["numerator"].cast(pa.int64()),
-            "denominator": cells["denominator"].cast(pa.int64()),
+            "persons": result["persons"].cast(pa.int64()),
+            "numerator": result["numerator"].cast(pa.int64()),
+            "denominator": result["denominator"].cast(pa.int64()),
         }
     )
 
 
-PERSON_COLUMNS = ("sex", "origin", "crime", "mental_illness", "social_measure", "abuse")
-"""The columns of ``person`` (alias p) that breakdowns and conditions read; a shared relation
-carries them (``cells.person_of_row``)."""
+Cell = tuple[tuple[str, int], ...]
+"""One cell of the dimensions: (label, ord) per dimension, in the spec's order."""
+
+
+@dataclass(frozen=True)
+class _CellCounts:
+    """The aggregates of the one grouped scan (SQL → column) and which columns are each cell's
+    measures (numerator, denominator, persons, and rows: those meeting the cell's where when
+    ``by_cell_where``); ``scan`` is the condition on the rows any cell counts."""
+
+    columns: Mapping[str, str]
+    measures: Sequence[Mapping[str, str]]
+    scan: str
+    by_cell_where: bool
+
+    def pick(self, measure: str) -> str:
+        """SQL: the measure of the cell ``c._cell`` from the grouped row ``g``."""
+        if not self.measures:
+            return "NULL"
+        if len(self.measures) == 1:
+            return f"g.{self.measures[0][measure]}"
+        whens = " ".join(f"WHEN {k} THEN g.{m[measure]}" for k, m in enumerate(self.measures))
+        return f"CASE c._cell {whens} END"
+
+
+def _cell_counts(spec: ShareSql, cells: Sequence[Cell]) -> _CellCounts:
+    """Each cell's measures as aggregates of their own (with the cell's where as their FILTER
+    when ``where`` reads a dimension), each distinct aggregate once: a group's denominator is
+    the same for all its indicators."""
+    by_cell_where = _reads(spec.where, spec.dimensions)
+    if by_cell_where and spec.where_params:
+        raise ValueError("a where that reads a dimension takes no parameters")
+    columns: dict[str, str] = {}
+    measures: list[dict[str, str]] = []
+    wheres: list[str] = []
+    for cell in cells:
+        where = _at_cell(spec.where, spec.dimensions, cell) if by_cell_where else None
+        sources = {m: getattr(spec, m) for m in _MEASURES}
+        if where is not None:
+            sources["rows"] = "count(*)"
+            wheres.append(where)
+        measures.append(
+            {
+                m: columns.setdefault(
+                    _filtered(_at_cell(s, spec.dimensions, cell), where), f"_a{len(columns)}"
+                )
+                for m, s in sources.items()
+            }
+        )
+    if by_cell_where:
+        scan = f"({' OR '.join(f'({w})' for w in dict.fromkeys(wheres)) or 'FALSE'})"
+    else:
+        scan = f"({spec.where})"
+    return _CellCounts(columns, measures, scan, by_cell_where)
+
+
+def _dimension_cells(
+    dimensions: Sequence[Dimension], filters: Mapping[str, Sequence[str]]
+) -> list[Cell]:
+    """Every cell of the dimensions whose labels the filters keep."""
+    axes = [
+        [
+            (label, ord_)
+            for ord_, label in enumerate(d.labels, start=1)
+            if d.name not in filters or label in filters[d.name]
+        ]
+        for d in dimensions
+    ]
+    return list(itertools.product(*axes))
+
+
+def _cell_table(dimensions: Sequence[Dimension], cells: Sequence[Cell]) -> pa.Table:
+    """The cells as rows: ``_cell`` (its number), ``_label_<i>`` and ``_ord_<i>`` per dimension."""
+    columns: dict[str, pa.Array] = {"_cell": pa.array(range(len(cells)), pa.int32())}
+    for i in range(len(dimensions)):
+        columns[f"_label_{i}"] = pa.array([c[i][0] for c in cells], pa.string())
+        columns[f"_ord_{i}"] = pa.array([c[i][1] for c in cells], pa.int16())
+    return pa.table(columns)
+
+
+def _reads(sql: str, dimensions: Sequence[Dimension]) -> bool:
+    return any(re.search(rf"\b{re.escape(d.table)}\.", sql) for d in dimensions)
+
+
+def _at_cell(sql: str, dimensions: Sequence[Dimension], cell: Cell) -> str:
+    """``sql`` with each dimension's ``<table>.ord`` and ``<table>.label`` replaced by the cell's
+    values (labels are our own constants; quoted as SQL strings all the same)."""
+    for d, (label, ord_) in zip(dimensions, cell, strict=True):
+        literal = {"ord": str(ord_), "label": "'" + label.replace("'", "''") + "'"}
+        sql = re.sub(rf"\b{re.escape(d.table)}\.(ord|label)\b", _replace(literal), sql)
+    if _reads(sql, dimensions):
+        raise ValueError(f"a dimension is read other than by its ord or label: {sql}")
+    return sql
+
+
+def _replace(literal: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
+    return lambda match: literal[match.group(1)]
+
+
+def _filtered(aggregate: str, where: str | None) -> str:
+    """The aggregate counting only the rows that meet ``where`` (None: all)."""
+    if where is None:
+        return aggregate
+    text = aggregate.strip()
+    match = re.match(r"\w+\s*\(", text)
+    if match is None or _closing(text, match.end() - 1) != len(text) - 1:
+        raise ValueError(f"not one aggregate call: {aggregate}")
+    return f"{text} FILTER (WHERE {where})"
+
+
+def _closing(text: str, start: int) -> int:
+    """The position of the parenthesis closing the one at ``start`` (-1: none); quoted text
+    is skipped."""
+    depth, quoted = 0, False
+    for i in range(start, len(text)):
+        char = text[i]
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
 _PERSON_JOIN = " LEFT JOIN person AS p ON p.person_id = f.person_id"
 
 
-def _shared_relation(
-    warehouse: Warehouse, spec: ShareSql, tables: Mapping[str, pa.Table]
-) -> tuple[str, Sequence[object], str, str]:
-    """The spec's CTEs, their parameters, the relation to read and how to reach the person
-    (``p``) from a row. Inside ``memo.shared()`` the relation (every young person's status at
-    every reference week) is built once into a table that all breakdowns of the indicator read,
-    with the person's columns joined in once instead of once per breakdown (twice, with the
-    country)."""
+@dataclass(frozen=True)
+class _Rows:
+    """How ``share_cells`` reads a spec's rows: the CTEs and their parameters, the relation
+    (read as f) and the join of ``person`` as p, or "" when the relation carries the person's
+    columns (``_carried``)."""
+
+    ctes: str
+    params: Sequence[object]
+    relation: str
+    person: str
+
+
+def _carried(sql: str) -> str:
+    """``sql`` reading the person's columns from a relation that carries them (``f.sex``)
+    instead of from ``person`` joined as p (``p.sex``). A lateral naming the row's own columns
+    p.<name> reads the same, but DuckDB runs it as a distinct and a join over all the rows:
+    about a second a query over every young person at eight reference weeks."""
+    return re.sub(rf"\bp\.({'|'.join(PERSON_COLUMNS)})\b", r"f.\1", sql)
+
+
+def _shared_relation(warehouse: Warehouse, spec: ShareSql, tables: Mapping[str, pa.Table]) -> _Rows:
+    """The rows of the spec. Inside ``memo.shared()`` the relation (every young person's
+    status at every reference week) is built once into a table that all breakdowns of the
+    indicator read, with the person's columns joined in once instead of once per breakdown."""
+    plain = _Rows(spec.ctes, spec.ctes_params, spec.relation, _PERSON_JOIN)
     if not sharing():
-        return spec.ctes, spec.ctes_params, spec.relation, _PERSON_JOIN
+        return plain
     con = warehouse.con
     # The registered tables (reference weeks, ages) are small; their contents are in the key.
     contents = repr({name: table.to_pydict() for name, table in tables.items()})
@@ -490,15 +689,13 @@ def _shared_relation(
     for table_name, table in tables.items():
         con.register(table_name, table)
     try:
-        person = ", ".join(f"p.{c}" for c in PERSON_COLUMNS)
-        select = f"{spec.ctes} SELECT f.*, {person} FROM {spec.relation} AS f{_PERSON_JOIN}"
+        person = "".join(f", p.{c}" for c in PERSON_COLUMNS)
+        select = f"{spec.ctes} SELECT f.*{person} FROM {spec.relation} AS f{_PERSON_JOIN}"
         name = shared_table(con, key, select, list(spec.ctes_params))
     finally:
         for table_name in tables:
             con.unregister(table_name)
-    if name is None:
-        return spec.ctes, spec.ctes_params, spec.relation, _PERSON_JOIN
-    return "", (), name, person_of_row(PERSON_COLUMNS)
+    return plain if name is None else _Rows("", (), name, "")
 
 
 def checked_ages(name: str, query: Query, allowed: tuple[int, int]) -> tuple[int, int]:
@@ -531,7 +728,11 @@ def _run(
     """A share of persons at the reference week: those meeting ``condition`` among the rows of
     ``relation`` (built on the week status) meeting ``where``."""
     ages = checked_ages(name, query, NEET_AGES)
-    ref = reference_weeks(query.periods, ages, lags)
+    # Inside memo.planned (the layer asks a year at a time) the relation is built once for all
+    # planned periods and each query counts its own periods in it: a period's rows depend only
+    # on its own reference weeks.
+    periods = plan_for(query.periods)
+    ref = reference_weeks(periods, ages, lags)
     ctes, params, tables = week_status(warehouse, ref)
     # A person is one row per period and lag (and ``where`` keeps one lag), so counting rows
     # counts persons: no DISTINCT, which costs ten times as much over millions of rows.
@@ -545,7 +746,10 @@ def _run(
         persons=counted,
         where=where,
         dimensions=dimensions,
+        periods=[p.label() for p in query.periods] if periods != query.periods else (),
     )
+    if periods != query.periods:
+        ref = reference_weeks(query.periods, ages, lags)
     notes = (*hours_notes(warehouse, ref), *notes)
     table = share_cells(warehouse, query, spec, tables)
     return Result(get_indicator(name), query, table, "mikrodata", notes)
@@ -580,13 +784,24 @@ def neet_share(warehouse: Warehouse, query: Query) -> Result:
 
 
 _PERSISTENCE_CTE = """,
+neet_now AS (SELECT * FROM status WHERE lag = 0 AND neet),
+earlier AS (
+    -- The two earlier years of those in restgruppen now, and only theirs (joining every
+    -- person's three years to each other costs three times as much): in how many they were
+    -- 15-24 and resident, and in how many of those in restgruppen.
+    SELECT s.period, s.person_id, count(*) AS years,
+           count(CASE WHEN w.neet THEN 1 END) AS neet_years
+    FROM neet_now AS s
+    JOIN q_ref AS q ON q.period = s.period AND q.lag IN (1, 2)
+    JOIN wstatus AS w
+      ON w.week = q.week AND w.person_id = s.person_id AND w.age BETWEEN q.min_age AND q.max_age
+    GROUP BY s.period, s.person_id
+),
 persisting AS (
-    SELECT s.*, a.neet AND b.neet AS persisted
-    FROM status AS s
     -- Only those who could have been in the group: 15-24 and resident both earlier years.
-    JOIN status AS a ON a.period = s.period AND a.lag = 1 AND a.person_id = s.person_id
-    JOIN status AS b ON b.period = s.period AND b.lag = 2 AND b.person_id = s.person_id
-    WHERE s.lag = 0 AND s.neet
+    SELECT s.*, e.neet_years = 2 AS persisted
+    FROM neet_now AS s
+    JOIN earlier AS e ON e.period = s.period AND e.person_id = s.person_id AND e.years = 2
 )"""
 
 

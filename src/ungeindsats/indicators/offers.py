@@ -36,9 +36,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ungeindsats.indicators.cells import BREAKDOWNS, period_months, query_key, support_cells
+from ungeindsats.indicators.cells import (
+    BREAKDOWNS,
+    of_periods,
+    period_months,
+    query_key,
+    support_cells,
+)
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
-from ungeindsats.indicators.memo import recall, shared_table, sharing
+from ungeindsats.indicators.memo import plan_for, recall, shared_table, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
     Query,
@@ -249,6 +255,10 @@ def _offer_counts(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
     ``combined`` with one and with two or more kinds. Inside ``memo.shared()`` they are counted
     once for all three."""
     facts_query = without(query, "offer_kind", "mix")
+    periods = plan_for(query.periods)
+    if periods != query.periods:
+        # The layer's year chunks: a period's counts do not depend on the other periods.
+        return of_periods(_offer_counts(warehouse, replace(query, periods=periods), ages), query)
     wanted = tuple(query.filters.get("offer_kind", ()))
     key = (
         "offer_counts",

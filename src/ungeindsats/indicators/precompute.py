@@ -20,7 +20,9 @@ import it was built from (``derived_meta``). A failure midway leaves the previou
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.indicators.facts import ensure_facts, facts_stale
-from ungeindsats.indicators.memo import drop_leftovers, shared
+from ungeindsats.indicators.memo import drop_leftovers, planned, shared
 from ungeindsats.indicators.model import (
     COUNTRY,
     Indicator,
@@ -279,9 +281,13 @@ def compute(
         municipalities = _municipalities(warehouse)
         if extras is None:
             extras = EXTRA_JOBS if breakdowns is None else ()
-        jobs = _jobs(chosen, CACHED_BREAKDOWNS if breakdowns is None else breakdowns, extras)
+        breakdowns = CACHED_BREAKDOWNS if breakdowns is None else breakdowns
+        jobs = _jobs(chosen, breakdowns, extras)
+        # Each indicator is asked in total and by each breakdown in turn: cells that several
+        # indicators share may be counted for all of them in one pass (memo.planned_sets).
+        sets = ((), *((b,) for b in breakdowns))
         times, skipped, rows = _build(
-            warehouse, jobs, municipalities, months, int(import_id), progress or _no_progress
+            warehouse, jobs, municipalities, months, int(import_id), sets, progress or _no_progress
         )
     return ComputeSummary(
         indicators=tuple(i.name for i in chosen),
@@ -338,6 +344,7 @@ def _build(
     municipalities: tuple[int, ...],
     months: list[Period],
     import_id: int,
+    sets: tuple[tuple[str, ...], ...],
     report: Progress,
 ) -> tuple[list[JobTime], list[Skipped], int]:
     """Run the jobs into build tables and swap them in; the build tables never outlive it."""
@@ -354,7 +361,7 @@ def _build(
     try:
         for done, job in enumerate(jobs, start=1):
             job_started = time.perf_counter()
-            outcome = _run_job(warehouse, job, municipalities, months)
+            outcome = _run_job(warehouse, job, municipalities, months, sets)
             if isinstance(outcome, Skipped):
                 skipped.append(outcome)
             rows = outcome if isinstance(outcome, int) else 0
@@ -370,7 +377,11 @@ def _build(
 
 
 def _run_job(
-    warehouse: Warehouse, job: _Job, municipalities: tuple[int, ...], months: list[Period]
+    warehouse: Warehouse,
+    job: _Job,
+    municipalities: tuple[int, ...],
+    months: list[Period],
+    sets: tuple[tuple[str, ...], ...],
 ) -> Skipped | int:
     """Compute one indicator × breakdown for everything at once into the build table; the
     number of rows, or why it was skipped. An extra job is asked one calendar year at a time, so
@@ -389,14 +400,17 @@ def _run_job(
         years = sorted({p.year for p in periods})
         chunks = [[p for p in periods if p.year == year] for year in years]
     answers, parts, count = [], [], 0
+    # The year chunks may share what is built for all the periods (memo.plan_for); an extra
+    # job's chunks, a year each, are not counted together with the breakdown sets.
     try:
-        for chunk in chunks:
-            result = job.indicator(warehouse, Query(municipalities, tuple(chunk), by=by))
-            part = _cache_rows(result.table, job, count)
-            parts.append(part)
-            count += part.num_rows
-            notes = list(result.notes)
-            answers.append([chunk[0].label(), chunk[-1].label(), result.source, notes])
+        with planned(periods, sets if job.extra is None else ()):
+            for chunk in chunks:
+                result = job.indicator(warehouse, Query(municipalities, tuple(chunk), by=by))
+                part = _cache_rows(result.table, job, count)
+                parts.append(part)
+                count += part.num_rows
+                notes = list(result.notes)
+                answers.append([chunk[0].label(), chunk[-1].label(), result.source, notes])
     except IndicatorError as exc:
         con.execute(
             f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, NULL, NULL, 0, ?, NULL)",
@@ -501,6 +515,47 @@ class LayerState:
 
     stale_reason: str | None
     coverage: dict[tuple[str, str], tuple[str | None, str | None, str | None]]
+    slices: _Slices = field(default_factory=lambda: _Slices(), compare=False, repr=False)
+
+
+SLICES_KEPT = 512
+"""Slices (indicator × breakdown × municipality, every period) a ``LayerState`` keeps; a slice
+of a monthly indicator is about a hundred to a few thousand rows."""
+
+
+class _Slices:
+    """The layer's rows per indicator, breakdown and municipality for every period, read with
+    one query at the first read of any of its periods and kept (the oldest out first), for
+    readers that keep their ``LayerState`` (the dashboard): a user reads one municipality month
+    after month, and one query for a slice costs about what one for a single month does."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[str, str, int], dict[str, list[tuple[Any, ...]]]] = (
+            OrderedDict()
+        )
+
+    def rows(
+        self, con: duckdb.DuckDBPyConnection, indicator: str, by: str, municipality: int, label: str
+    ) -> list[tuple[Any, ...]]:
+        key = (indicator, by, municipality)
+        with self._lock:
+            periods = self._kept.get(key)
+            if periods is not None:
+                self._kept.move_to_end(key)
+        if periods is None:
+            periods = {}
+            for row in con.execute(
+                f"SELECT {_READ_COLUMNS} FROM {CACHE_TABLE} WHERE indicator = ? "
+                "AND municipality = ? AND breakdown = ? ORDER BY period, cell",
+                [indicator, municipality, by],
+            ).fetchall():
+                periods.setdefault(row[1], []).append(row)
+            with self._lock:
+                self._kept[key] = periods
+                while len(self._kept) > SLICES_KEPT:
+                    self._kept.popitem(last=False)
+        return periods.get(label, [])
 
 
 def layer_state(warehouse: Warehouse) -> LayerState:
@@ -513,6 +568,9 @@ def layer_state(warehouse: Warehouse) -> LayerState:
         f"FROM {COVERAGE_TABLE}"
     ).fetchall()
     return LayerState(None, {(i, b): (first, last, why) for i, b, first, last, why in rows})
+
+
+_READ_COLUMNS = "municipality, period, cell, value, persons, numerator, denominator"
 
 
 def read_cached(
@@ -531,7 +589,8 @@ def read_cached(
     persons, numerator and denominator; no rows means no persons in that month. Raises
     ``CacheError`` (Danish) if the layer is missing or stale or does not hold the figure.
     ``layer`` is the layer's state read earlier on the same unchanging connection
-    (``LayerState``); without it the state is read now.
+    (``LayerState``; it keeps the slices it has read, ``_Slices``); without it the state is read
+    now and one period is read.
     """
     state = layer if layer is not None else layer_state(warehouse)
     if state.stale_reason is not None:
@@ -558,12 +617,14 @@ def read_cached(
         raise CacheError(f"{what} er ikke i nøgletalslaget: {skipped_reason}")
     if first is None or last is None or not first <= label <= last:
         raise CacheError(f"{what} findes i nøgletalslaget for {first}-{last}, ikke for {label}")
-    rows = con.execute(
-        f"SELECT municipality, period, cell, value, persons, numerator, denominator "
-        f"FROM {CACHE_TABLE} WHERE indicator = ? AND municipality = ? AND period = ? "
-        "AND breakdown = ? ORDER BY cell",
-        [indicator, municipality, label, by],
-    ).fetchall()
+    if layer is not None:
+        rows = layer.slices.rows(con, indicator, by, municipality, label)
+    else:
+        rows = con.execute(
+            f"SELECT {_READ_COLUMNS} FROM {CACHE_TABLE} WHERE indicator = ? "
+            "AND municipality = ? AND period = ? AND breakdown = ? ORDER BY cell",
+            [indicator, municipality, label, by],
+        ).fetchall()
     result = []
     for m, p, cell, value, persons, numerator, denominator in rows:
         row: dict[str, Any] = {"municipality": m, "period": p}
@@ -643,7 +704,8 @@ def layer_result(
     (the same cells in the same order, with the same value and persons, source and notes), or
     None when the layer does not hold it whole; the caller then computes it.
 
-    The layer answers a query for one period, the indicator's default ages, a breakdown the layer
+    The layer answers a query for one period, the indicator's default ages (left out or given
+    explicitly), a breakdown the layer
     holds (a dashboard breakdown at the indicator's cadence, or an ``EXTRA_JOBS`` entry), and
     filters only on the breakdowns asked for (a filter then only drops cells; a filter on any
     other breakdown changes the cells, e.g. the total of youth groups 1-3, and is computed). It
@@ -651,11 +713,11 @@ def layer_result(
     whole query (e.g. "3 exits of Viborg, 2018 not counted"), so it cannot be cut to one
     municipality and period, but an answer without notes means no part of it has any. (The
     dashboard's jobs are one answer over all periods; the extra jobs one answer per year.)"""
-    if len(query.periods) != 1 or query.ages is not None:
+    indicator = get_indicator(name)
+    if len(query.periods) != 1 or query.ages not in (None, indicator.default_ages):
         return None
     if any(f not in query.by for f in query.filters):
         return None
-    indicator = get_indicator(name)
     label = query.periods[0].label()
     answered = _answered(layer, name, _layer_jobs(indicator, query), label)
     if answered is None:
@@ -663,8 +725,8 @@ def layer_result(
     key, extra, source = answered
     areas = tuple(dict.fromkeys(query.municipalities))
     rows = warehouse.con.execute(
-        f"SELECT municipality, period, cell, value, persons, numerator, denominator "
-        f"FROM {CACHE_TABLE} WHERE indicator = ? AND period = ? AND breakdown = ? "
+        f"SELECT {_READ_COLUMNS} FROM {CACHE_TABLE} WHERE indicator = ? AND period = ? "
+        "AND breakdown = ? "
         f"AND municipality IN ({', '.join('?' * len(areas))}) ORDER BY position",
         [name, label, key, *areas],
     ).fetchall()
@@ -698,3 +760,12 @@ def layer_result(
     )
     # Only answers without notes are read (see above): the result has none.
     return Result(indicator, query, table, source)
+
+
+def read_or_compute(
+    warehouse: Warehouse, layer: AnswerLayer | None, name: str, query: Query
+) -> Result:
+    """The indicator's answer to ``query``: read from the layer (``answer_layer``) when it holds
+    it whole (``layer_result``), otherwise computed by the indicator."""
+    found = layer_result(warehouse, layer, name, query) if layer is not None else None
+    return found if found is not None else get_indicator(name)(warehouse, query)

@@ -36,7 +36,7 @@ from ungeindsats.indicators.cells import (
     person_cells,
 )
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
-from ungeindsats.indicators.memo import shared_table, sharing
+from ungeindsats.indicators.memo import recall, shared_table, sharing
 from ungeindsats.indicators.model import COUNTRY, Query
 from ungeindsats.periods import Period
 from ungeindsats.warehouse import Warehouse
@@ -134,14 +134,19 @@ def data_span(warehouse: Warehouse) -> DataSpan | None:
     """The weeks the status data cover (None when there are no spells).
 
     DREAM gives everybody a column for every week, so the earliest and latest coded week of
-    anybody bound what is known; before and after them, "no code" means "not known".
+    anybody bound what is known; before and after them, "no code" means "not known". Inside
+    ``memo.shared()`` read once (a scan of every spell; a compute asks it per query).
     """
-    row = warehouse.con.execute(
-        "SELECT min(first_week), max(last_week) FROM status_spell"
-    ).fetchall()[0]
-    if row[0] is None:
-        return None
-    return DataSpan(int(row[0]), int(row[1]))
+
+    def read() -> DataSpan | None:
+        row = warehouse.con.execute(
+            "SELECT min(first_week), max(last_week) FROM status_spell"
+        ).fetchall()[0]
+        if row[0] is None:
+            return None
+        return DataSpan(int(row[0]), int(row[1]))
+
+    return recall(("data_span", id(warehouse)), read)
 
 
 def period_table(periods: Sequence[Period], *, reference_week: bool = False) -> pa.Table:
@@ -174,17 +179,23 @@ def placed_events(source: str, columns: Sequence[str]) -> str:
 
     Events with no residence or birth date that week are left out: where or how old the person
     was is unknown (as in ``fact_status_month``)."""
-    extra = "".join(f", e.{c}" for c in columns)
     # The periods' weeks first (a range join of two small tables), then an equi-join: a range
     # join of millions of events against the periods is slow.
     return f"""
-    SELECT q.period, e.person_id, e.code, e.week, r.municipality, r.district,
+    SELECT q.period, e.* FROM ({placed_weeks(source, columns)}) AS e
+    JOIN ({_period_weeks()}) AS q ON q.week = e.week
+    """
+
+
+def placed_weeks(source: str, columns: Sequence[str]) -> str:
+    """SQL: the events of ``source`` at the municipality, district and age of their week, in
+    any period (``placed_events`` without the period): ``person_id, code, week, municipality,
+    district, age, *columns``. A week's place and age do not depend on the periods asked."""
+    extra = "".join(f", e.{c}" for c in columns)
+    return f"""
+    SELECT e.person_id, e.code, e.week, r.municipality, r.district,
            {AGE_AT_THURSDAY} AS age{extra}
     FROM {source} AS e
-    JOIN (
-        SELECT qp.period, qw.week FROM q_period AS qp
-        JOIN week AS qw ON qw.week BETWEEN qp.first_week AND qp.last_week
-    ) AS q ON q.week = e.week
     JOIN week AS w ON w.week = e.week
     JOIN person AS p ON p.person_id = e.person_id
     JOIN residence AS r
@@ -192,6 +203,33 @@ def placed_events(source: str, columns: Sequence[str]) -> str:
      AND e.week >= r.first_week
      AND (r.last_week IS NULL OR e.week <= r.last_week)
     """
+
+
+def _period_weeks() -> str:
+    """SQL: (period, week) for every week of the periods in ``q_period``."""
+    return (
+        "SELECT qp.period, qw.week FROM q_period AS qp "
+        "JOIN week AS qw ON qw.week BETWEEN qp.first_week AND qp.last_week"
+    )
+
+
+def shared_placed(warehouse: Warehouse, source: Sql, name: str, columns: Sequence[str]) -> Sql:
+    """``source`` (a WITH clause whose last query is ``name``, events that do not depend on the
+    query's periods) followed by ``ev``: its events placed in the query's periods
+    (``placed_events``). Inside ``memo.shared()`` the events are placed once, in every week
+    (``placed_weeks``), into a table built the first time the same SQL and parameters are asked
+    for; each set of periods (the months, and the years of an extra job) then only picks its
+    weeks: the range join with the residences is the expensive part of placing."""
+    if sharing():
+        select = f"{source.text} {placed_weeks(name, columns)}"
+        key = ("placed", id(warehouse), select, tuple(sorted(source.params.items())))
+        table = shared_table(warehouse.con, key, select, dict(source.params))
+        if table is not None:
+            return Sql(
+                f"WITH ev AS (SELECT q.period, e.* FROM {table} AS e "
+                f"JOIN ({_period_weeks()}) AS q ON q.week = e.week) "
+            )
+    return source + Sql(f", ev AS ({placed_events(name, columns)}) ")
 
 
 def event_cells(
@@ -286,16 +324,3 @@ def shared_runs(warehouse: Warehouse, runs: Sql) -> Sql:
     key = ("runs", id(warehouse), runs.text, tuple(sorted(runs.params.items())))
     name = shared_table(warehouse.con, key, runs.text, dict(runs.params))
     return runs if name is None else Sql(f"SELECT * FROM {name}")
-
-
-def shared_source(warehouse: Warehouse, source: Sql, name: str) -> Sql:
-    """``source`` (a WITH clause whose last query is ``name``), or, inside ``memo.shared()``, a
-    WITH clause reading ``name`` from a table built the first time the same SQL and parameters
-    are asked for: events that do not depend on the query's periods serve every cadence."""
-    if not sharing():
-        return source
-    key = ("source", id(warehouse), source.text, tuple(sorted(source.params.items())))
-    table = shared_table(
-        warehouse.con, key, f"{source.text} SELECT * FROM {name}", dict(source.params)
-    )
-    return source if table is None else Sql(f"WITH {name} AS (SELECT * FROM {table}) ")

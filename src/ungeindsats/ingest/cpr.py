@@ -41,15 +41,25 @@ class CprFacts:
     sex: str  # 'M' (odd last digit) or 'K'
 
 
-def _century(digit7: npt.ArrayLike, yy: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """The CPR Office's century rule from the 7th digit and the year digits (arrays or single
-    numbers; one rule for ``cpr_facts`` and ``Pseudonymiser.from_cprs``)."""
-    d7, y = np.asarray(digit7), np.asarray(yy)
-    return np.select(
-        [d7 <= 3, (d7 == 4) | (d7 == 9)],
-        [1900, np.where(y <= 36, 2000, 1900)],
-        np.where(y <= 57, 2000, 1800),  # digits 5-8
-    )
+_CENTURY_RULE = np.array(
+    [(99, 1900, 1900)] * 4 + [(36, 2000, 1900)] + [(57, 2000, 1800)] * 4 + [(36, 2000, 1900)],
+    np.int64,
+)
+"""The CPR Office's century rule, per 7th digit (0-9): the largest year digits that fall in
+the later century, that century, and the century of larger year digits."""
+
+
+def _century(digit7: int, yy: int) -> int:
+    """The century of one CPR number (``_CENTURY_RULE``). Plain integers: ``cpr_facts`` runs
+    once per number, and NumPy on single numbers cost 47 µs a call, a third of a DREAM import."""
+    limit, later, earlier = (int(v) for v in _CENTURY_RULE[digit7])
+    return later if yy <= limit else earlier
+
+
+def _centuries(digit7: npt.NDArray[np.int64], yy: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``_century`` of many CPR numbers at once (``Pseudonymiser.from_cprs``), by the same rule."""
+    rule = _CENTURY_RULE[digit7]
+    return np.where(yy <= rule[..., 0], rule[..., 1], rule[..., 2])
 
 
 NOT_TEN_DIGITS = "ugyldigt CPR-nummer: skal være 10 cifre (DDMMÅÅ-SSSS)"
@@ -64,7 +74,7 @@ def cpr_facts(text: str) -> CprFacts:
     dd, mm, yy, serial = (int(g) for g in match.groups())
     if dd > 60:  # erstatningspersonnummer
         dd -= 60
-    year = int(_century(int(match.group(4)[0]), yy)) + yy
+    year = _century(int(match.group(4)[0]), yy) + yy
     try:
         born = date(year, mm, dd)
     except ValueError:
@@ -137,7 +147,7 @@ class Pseudonymiser:
             n[:, 6],
         )
         day = np.where(day > 60, day - 60, day)  # erstatningspersonnummer
-        year = _century(digit7, yy) + yy
+        year = _centuries(digit7, yy) + yy
         month_start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
         first_day = month_start.astype("datetime64[D]")
         days_in_month = ((month_start + 1).astype("datetime64[D]") - first_day).astype(np.int64)

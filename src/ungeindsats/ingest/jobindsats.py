@@ -65,6 +65,7 @@ from ungeindsats.classifications import resolve_municipality
 from ungeindsats.classifications._csvfile import read_rows
 from ungeindsats.ingest.errors import InputError, Problem
 from ungeindsats.ingest.load import ImportContext, ImportOptions, ImportOutcome, Loaded, run_import
+from ungeindsats.outputs import parse_danish_number
 from ungeindsats.warehouse import Warehouse
 
 SOURCE = "jobindsats"
@@ -790,9 +791,6 @@ def _month(file: str, value: object, row: _Row, column: str) -> tuple[int, int]:
     raise _RowError(column, text, "ukendt periode (forventede en måned som 2019M02)")
 
 
-_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+")
-
-
 def parse_number(value: object) -> float | None:
     """A Jobindsats number: JSON number or Danish text ("1.234", "12,5"); missing marks → None.
 
@@ -807,14 +805,7 @@ def parse_number(value: object) -> float | None:
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if text in _MISSING:
         return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.fullmatch(text):
-        text = text.replace(".", "")
-    number = float(text)  # ValueError for anything else
-    if not math.isfinite(number):
-        raise ValueError(str(value))
-    return number
+    return parse_danish_number(text)
 
 
 def _number(column: str, value: object) -> float | None:

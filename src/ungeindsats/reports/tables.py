@@ -19,7 +19,7 @@ from ungeindsats.classifications import benefit as benefit_info
 from ungeindsats.classifications import municipality as municipality_info
 from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.indicators import COUNTRY, Query, Result, get_indicator
-from ungeindsats.indicators.precompute import AnswerLayer, answer_layer, layer_result
+from ungeindsats.indicators.precompute import AnswerLayer, answer_layer, read_or_compute
 from ungeindsats.keyfigures import GROUP_LABELS, Cell
 from ungeindsats.periods import Period, PeriodRange, parse_period
 from ungeindsats.published import PublishedTable, Source, publish_linked
@@ -137,12 +137,9 @@ def _compute(
     layer: AnswerLayer | None = None,
 ) -> Result:
     """The request's answer: read from the precomputed layer when it is current and holds the
-    answer whole (``layer_result``: the same cells, values and persons, so disclosure control
+    answer whole (``read_or_compute``: the same cells, values and persons, so disclosure control
     gets the same input), otherwise computed by the indicator."""
-    query = request.query(kommune, month)
-    result = layer_result(warehouse, layer, request.indicator, query) if layer else None
-    if result is None:
-        result = get_indicator(request.indicator)(warehouse, query)
+    result = read_or_compute(warehouse, layer, request.indicator, request.query(kommune, month))
     if request.partition is None:
         return result
     return replace(result, indicator=replace(result.indicator, partition=request.partition))

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ungeindsats.ingest.errors import UserError
+from ungeindsats.outputs import parse_danish_number
 from ungeindsats.steering import SessionInfo
 from ungeindsats.steering.board import goal_board
 from ungeindsats.steering.models import TRAFFIC_LIGHTS
@@ -165,7 +166,7 @@ def add_measurement(
     """A value entered by hand for a goal of an intervention the user may edit."""
     try:
         when = date.fromisoformat(day)
-        number = float(value.replace(".", "").replace(",", ".") if "," in value else value)
+        number = parse_danish_number(value)
     except ValueError:
         return _board(
             request,
