@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from ungeindsats.demo import generate_demo
+from ungeindsats.demo.model import _run_parts
 
 TINY = {"scale": 0.004, "years": (2018, 2019)}
 
@@ -36,3 +38,14 @@ def test_rejects_a_scale_or_years_it_cannot_make(tmp_path: Path) -> None:
         generate_demo(tmp_path, scale=0)
     with pytest.raises(ValueError, match="årene"):
         generate_demo(tmp_path, scale=0.01, years=(2019, 2012))
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: the parts run in this process")
+def test_a_part_that_fails_in_its_child_says_why() -> None:
+    """A failing part surfaces as an error carrying the child's traceback (here: a part without
+    persons), not as the bare EOFError of a pipe closed without an answer."""
+    job = (None, None, None, (2019, 2019), [7, 7, 0])
+    with pytest.raises(RuntimeError, match=r"delproces [01]:") as failure:
+        _run_parts([job, job], None, 1)  # type: ignore[list-item]
+    assert "Traceback" in str(failure.value)
+    assert "AttributeError" in str(failure.value)

@@ -21,10 +21,11 @@ import itertools
 import math
 import multiprocessing
 import os
-import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
@@ -1007,7 +1008,9 @@ def _child(
         counter.value = done
 
     try:
-        conn.send(_run_part(*job, progress))
+        conn.send((True, _run_part(*job, progress)))
+    except Exception:
+        conn.send((False, traceback.format_exc()))  # the parent raises it with the cause
     finally:
         conn.close()
 
@@ -1017,11 +1020,14 @@ def _run_parts(
     progress: Callable[[int, int], None] | None,
     total: int,
 ) -> list[tuple[dict[str, AnyArray], int, int]]:
-    """Run the parts in forked processes on Linux with more than one CPU, else one by one;
-    ``total`` is the number of weeks each part runs (for ``progress``)."""
-    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+    """Run the parts in child processes when there is more than one CPU, else one by one;
+    ``total`` is the number of weeks each part runs (for ``progress``).
+
+    The children are spawned, not forked: the caller may hold threads (DuckDB's, BLAS's) whose
+    locks a forked child would inherit half-taken."""
+    if (os.cpu_count() or 1) < 2:
         return [_run_part(*job, progress) for job in jobs]
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     running = []
     for job in jobs:
         receiver, sender = context.Pipe(duplex=False)
@@ -1031,18 +1037,40 @@ def _run_parts(
         sender.close()
         running.append((process, receiver, counter))
     results: list[tuple[dict[str, AnyArray], int, int] | None] = [None] * len(jobs)
-    while any(r is None for r in results):
-        for i, (_, receiver, _) in enumerate(running):
-            if results[i] is None and receiver.poll(0.1):
-                results[i] = receiver.recv()
-        if progress is not None:
-            progress(min(counter.value for _, _, counter in running), total)
-    for process, receiver, _ in running:
-        process.join()
-        receiver.close()
-        if process.exitcode != 0:
-            raise RuntimeError("demo-simuleringen fejlede i en delproces")
+    try:
+        while any(r is None for r in results):
+            for i, (process, receiver, _) in enumerate(running):
+                if results[i] is None and receiver.poll(0.1):
+                    results[i] = _received(i, process, receiver)
+            if progress is not None:
+                progress(min(counter.value for _, _, counter in running), total)
+    finally:
+        for (process, receiver, _), result in zip(running, results, strict=True):
+            if result is None:  # another part failed: this one's work is of no use
+                process.terminate()
+            process.join()
+            receiver.close()
     return [r for r in results if r is not None]
+
+
+def _received(
+    part: int, process: BaseProcess, receiver: Connection
+) -> tuple[dict[str, AnyArray], int, int]:
+    """A part's result, or an error that says why the part has none."""
+    try:
+        ok, answer = receiver.recv()
+    except EOFError:
+        process.join()
+        code = process.exitcode
+        cause = f"signal {-code}" if code is not None and code < 0 else f"exitkode {code}"
+        raise RuntimeError(
+            f"demo-simuleringen fejlede: delproces {part} stoppede uden resultat ({cause}; "
+            "signal 9 er ofte for lidt hukommelse)"
+        ) from None
+    if not ok:
+        raise RuntimeError(f"demo-simuleringen fejlede i delproces {part}:\n{answer}")
+    result: tuple[dict[str, AnyArray], int, int] = answer
+    return result
 
 
 def simulate(
