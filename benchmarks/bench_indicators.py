@@ -280,7 +280,10 @@ def _as_after_import(warehouse: Path) -> None:
 
     con = duckdb.connect(str(warehouse))
     try:
-        con.execute("DELETE FROM derived_meta WHERE name = 'facts'")
+        # A warehouse fresh from its import has no derived_meta yet: its facts are stale already.
+        known = "SELECT 1 FROM duckdb_tables() WHERE table_name = 'derived_meta'"
+        if con.execute(known).fetchall():
+            con.execute("DELETE FROM derived_meta WHERE name = 'facts'")
     finally:
         con.close()
 

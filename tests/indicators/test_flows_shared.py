@@ -12,11 +12,14 @@ from datetime import date
 import pytest
 
 from ungeindsats.indicators import Query, Result, get_indicator
+from ungeindsats.indicators.facts import ensure_facts
+from ungeindsats.indicators.flows import _EXPRESSIONS, _from_facts, _reference_events
 from ungeindsats.indicators.memo import planned, shared
-from ungeindsats.periods import parse_period
+from ungeindsats.indicators.runs import MAX_GAP_WEEKS, event_cells, period_table, registered
+from ungeindsats.periods import Period, parse_period
 from ungeindsats.warehouse import Warehouse
 
-from .test_runs_and_flows import COUNTRY, KBH, VIBORG, _warehouse
+from .test_runs_and_flows import COUNTRY, KBH, VIBORG, _warehouse, runs_wh  # noqa: F401
 
 NAMES = (
     "time_on_support",
@@ -204,3 +207,53 @@ def test_planned_breakdown_sets_equal_plain(multi_wh: Warehouse) -> None:
     assert [r.notes for r in together] == [r.notes for r in alone]
     assert [r.table for r in together_extra] == [r.table for r in alone_extra]
     assert [r.notes for r in together_extra] == [r.notes for r in alone_extra]
+
+
+def _reference_event_cells(
+    wh: Warehouse,
+    periods: tuple[Period, ...],
+    by: tuple[str, ...],
+    ages: tuple[int, int],
+    *,
+    from_facts: bool,
+) -> list[dict[str, object]]:
+    query = Query((COUNTRY, VIBORG, KBH), periods, by=by)
+    events = _reference_events(wh, MAX_GAP_WEEKS, from_facts=from_facts)
+    with registered(wh.con, "q_period", period_table(periods, reference_week=True)):
+        cells = event_cells(
+            wh, query, events, by=by, filters={}, ages=ages, expressions=_EXPRESSIONS
+        )
+    return sorted(cells.to_pylist(), key=repr)
+
+
+@pytest.mark.parametrize("fixture", ["multi_wh", "runs_wh"])
+def test_reference_events_from_the_facts_equal_the_placed_spells(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    """The persons at a month's reference week read from the facts' ``month_end`` rows are the
+    spells holding that week placed at its residence and age: M3 moves to København in
+    February (counted there, once in the country), M2 holds two codes at U09, P8 turns 30 on
+    Thursday 28 February (U09: outside 18-29), P7's January 2016 spans week 53."""
+    wh: Warehouse = request.getfixturevalue(fixture)
+    ensure_facts(wh)
+    labels = ("2019M01", "2019M02", "2019M03", "2016M01", "2018")
+    periods = tuple(parse_period(label) for label in labels)
+    assert _from_facts(periods, (18, 29))
+    counted = 0
+    for by in ((), ("duration_band",), ("youth_group", "duration_band"), ("age_band", "sex")):
+        for ages in ((18, 29), (15, 29), (25, 29)):
+            from_facts = _reference_event_cells(wh, periods, by, ages, from_facts=True)
+            placed = _reference_event_cells(wh, periods, by, ages, from_facts=False)
+            assert from_facts == placed
+            counted += sum(int(str(c["events"])) for c in placed)
+    assert counted > 0  # the comparison compared something
+
+
+def test_reference_events_need_month_ends_and_the_facts_ages() -> None:
+    """A week period's reference week is not a month's last week, and ages outside 15-29 are
+    not in the facts: those are counted from the spells."""
+    months = (parse_period("2019M02"), parse_period("2019K1"), parse_period("2019"))
+    assert _from_facts(months, (15, 29))
+    assert not _from_facts(months, (15, 30))
+    assert not _from_facts(months, (14, 29))
+    assert not _from_facts((parse_period("2019U07"),), (18, 29))

@@ -291,15 +291,17 @@ def _support_cells(
         con.unregister("q_period")
     if sets is None:
         return {query.by: cells}
-    return {s: _one_set(warehouse, cells, query.by, s) for s in sets}
+    return {s: one_set(warehouse, cells, query.by, s) for s in sets}
 
 
-def _one_set(
-    warehouse: Warehouse, cells: pa.Table, by: Sequence[str], cells_of: tuple[str, ...]
+def one_set(
+    warehouse: Warehouse, cells: pa.Table, by: Sequence[str], cells_of: Sequence[str]
 ) -> pa.Table:
-    """The cells of one breakdown set out of ``person_cells(sets=...)``, ordered as the plain
-    query orders them (ORDER BY ALL)."""
-    columns = ", ".join(["municipality", "period", *cells_of, "weeks", "persons", "period_weeks"])
+    """The cells of one breakdown set out of ``person_cells(sets=...)`` counted by ``by``:
+    municipality, period, ``cells_of`` and the counts (in the table's order), ordered as the
+    plain query orders them (ORDER BY ALL)."""
+    counts = [c for c in cells.column_names if c not in ("municipality", "period", "cell_set", *by)]
+    columns = ", ".join(["municipality", "period", *cells_of, *counts])
     con = warehouse.con
     con.register("cell_sets", cells)
     try:

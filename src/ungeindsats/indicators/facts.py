@@ -3,11 +3,12 @@
 ``fact_status_month`` holds, for each person, month, municipality of residence, district, status
 code of public support (category ``public_support``: the only statuses the month cells count;
 education and work are read from their own tables) and age, the number of weeks with that
-status. Each week is attributed by the rules of ``docs/domain.md`` §2: to the month of its
-Thursday, to the municipality the person lived in that week, and at the person's age on that
-Thursday. Only ages 15–29 are kept (the project's scope), so a person who turns 30 stops
-counting that week. Persons without a birth date or a residence
-in the week are not counted: their age or municipality is unknown.
+status, and ``month_end``: whether one of those weeks is the month's last week, the reference
+week of a count at a point in time. Each week is attributed by the rules of ``docs/domain.md``
+§2: to the month of its Thursday, to the municipality the person lived in that week, and at the
+person's age on that Thursday. Only ages 15–29 are kept (the project's scope), so a person who
+turns 30 stops counting that week. Persons without a birth date or a residence in the week are
+not counted: their age or municipality is unknown.
 
 ``code_dim`` maps each status code to benefit, target group, category and youth group (via the
 configurable youth-group mapping). Both are rebuilt by ``build_facts``; ``facts_stale`` says
@@ -27,9 +28,11 @@ from ungeindsats.warehouse import Warehouse
 
 MIN_AGE, MAX_AGE = 15, 29
 
-FACTS_VERSION = "3"
+FACTS_VERSION = "4"
 """The definition of the facts; a warehouse whose facts were built by another one rebuilds them
-(2: public support only, cut arithmetically instead of week by week; 3: sorted by municipality)."""
+(2: public support only, cut arithmetically instead of week by week; 3: sorted by municipality;
+4: ``month_end``)."""
+
 
 def _age_on(day: str) -> str:
     """Age in whole years of person ``p`` on the date ``day``, in portable SQL: years between
@@ -93,10 +96,11 @@ aged AS (
     FROM piece AS p
 ),
 by_age AS (
-    SELECT a.person_id, a.code, a.municipality, a.district, a.age,
-           greatest(a.first_week, {_birthday_week("a.age")}) AS first_week,
-           least(a.last_week, {_birthday_week("a.age + 1")} - 1) AS last_week
-    FROM aged AS a JOIN person AS p ON p.person_id = a.person_id
+    -- ``aged`` carries the birth date: named p, the birthday SQL reads it without a join.
+    SELECT p.person_id, p.code, p.municipality, p.district, p.age,
+           greatest(p.first_week, {_birthday_week("p.age")}) AS first_week,
+           least(p.last_week, {_birthday_week("p.age + 1")} - 1) AS last_week
+    FROM aged AS p
 ),
 by_month AS (
     SELECT b.*, unnest(range(wf.year * 12 + wf.month - 1, wl.year * 12 + wl.month)) AS month_no
@@ -119,7 +123,9 @@ SELECT
     b.code,
     CAST(b.age AS SMALLINT) AS age,
     CAST(sum(least(b.last_week, m.last_week) - greatest(b.first_week, m.first_week) + 1)
-         AS SMALLINT) AS weeks
+         AS SMALLINT) AS weeks,
+    -- The row holds the month's last week, the reference week of a point-in-time count.
+    bool_or(b.last_week >= m.last_week) AS month_end
 FROM by_month AS b
 JOIN month_weeks AS m ON m.month_no = b.month_no
 GROUP BY ALL

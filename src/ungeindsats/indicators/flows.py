@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.classifications import municipality
-from ungeindsats.indicators.cells import BREAKDOWNS, of_periods
-from ungeindsats.indicators.facts import ensure_facts
-from ungeindsats.indicators.memo import plan_for, recall, sharing
+from ungeindsats.indicators.cells import BREAKDOWNS, of_periods, one_set
+from ungeindsats.indicators.facts import MAX_AGE, MIN_AGE, ensure_facts
+from ungeindsats.indicators.memo import plan_for, planned_sets, recall, sharing
 from ungeindsats.indicators.model import COUNTRY, Query, Result, get_indicator, indicator
 from ungeindsats.indicators.runs import (
     MAX_GAP_WEEKS,
@@ -39,7 +39,7 @@ from ungeindsats.indicators.runs import (
     shared_runs,
     support_runs_sql,
 )
-from ungeindsats.periods import Period, week_period
+from ungeindsats.periods import Period, month_of_week, week_period
 from ungeindsats.warehouse import Warehouse
 
 DURATION_BANDS: tuple[tuple[str, int | None], ...] = (
@@ -116,18 +116,41 @@ def _band_sql(column: str) -> Sql:
     return Sql(f"CASE {' '.join(whens)} END", params)
 
 
-def _reference_events(warehouse: Warehouse, max_gap_weeks: int) -> Sql:
+def _reference_events(warehouse: Warehouse, max_gap_weeks: int, *, from_facts: bool) -> Sql:
     """Persons on public support at each period's reference week, with their run's length.
 
-    The run holding a reference week is the one holding the spell that holds it: the runs
-    merge exactly these spells (``code_dim`` has ``status_code``'s categories), so each spell
-    lies inside one run. Joining the runs to the spells (millions) rather than to the spells'
-    reference weeks (several times as many) is the cheaper way."""
-    runs = shared_runs(warehouse, support_runs_sql(max_gap_weeks))
+    ``from_facts`` (every reference week is the last week of its month and the ages are within
+    the facts' 15-29, ``_from_facts``): the rows of ``fact_status_month`` marked ``month_end``,
+    which already carry the week's municipality, district and age, so no spell is placed again.
+    Else the spells holding each reference week, placed (``placed_events``).
+
+    The run holding a reference week is the one holding a spell that holds it: the runs merge
+    exactly these spells (``code_dim`` has ``status_code``'s categories), so each lies inside one
+    run. Joining the runs to the spells (millions) rather than to the spells' reference weeks
+    (several times as many) is the cheaper way on the spells' path."""
+    runs = Sql("WITH support_run AS (") + shared_runs(warehouse, support_runs_sql(max_gap_weeks))
     band = _band_sql("run_weeks")
+    if from_facts:
+        return (
+            runs
+            + Sql(
+                """),
+    ref_status AS (
+        SELECT q.period, f.person_id, f.code, q.last_week AS week, f.municipality, f.district,
+               CAST(f.age AS BIGINT) AS age, q.last_week - u.first_week + 1 AS run_weeks
+        FROM q_period AS q
+        JOIN week AS w ON w.week = q.last_week
+        JOIN fact_status_month AS f ON f.year = w.year AND f.month = w.month AND f.month_end
+        JOIN support_run AS u
+          ON u.person_id = f.person_id AND q.last_week BETWEEN u.first_week AND u.last_week
+    ),
+    ev AS (SELECT *, """
+            )
+            + band
+            + Sql(" AS duration_band, 0 AS censored FROM ref_status) ")
+        )
     return (
-        Sql("WITH support_run AS (")
-        + runs
+        runs
         + Sql(
             """),
     support_spell AS (
@@ -156,6 +179,12 @@ def _reference_events(warehouse: Warehouse, max_gap_weeks: int) -> Sql:
     """
         )
     )
+
+
+def _from_facts(periods: Sequence[Period], ages: tuple[int, int]) -> bool:
+    """Whether the reference events can be read from the facts (``_reference_events``)."""
+    in_facts = ages[0] >= MIN_AGE and ages[1] <= MAX_AGE
+    return in_facts and all(p.last_week == month_of_week(p.last_week).last_week for p in periods)
 
 
 def _group_code(events: str, edge: str) -> str:
@@ -487,25 +516,44 @@ def _reference_cells(name: str, warehouse: Warehouse, query: Query) -> pa.Table:
     """Persons at the periods' reference weeks per cell of ``query.by``. Inside
     ``memo.shared()`` a cell table is counted once for the same query: ``long_term_share``
     reads the one that ``time_on_support`` counts by duration band (and the other way round),
-    and the queries of a plan (``_of_plan``) read the one counted for all its periods."""
+    the queries of a plan (``_of_plan``) read the one counted for all its periods, and the
+    planned breakdowns (``_reference_sets``) are counted in one pass."""
     ages = _ages(name, query)
     periods = plan_for(query.periods)
+    sets = _reference_sets(query)
+    every = query.by if sets is None else tuple(dict.fromkeys(b for s in sets for b in s))
 
     def count() -> pa.Table:
         with registered(warehouse.con, "q_period", period_table(periods, reference_week=True)):
             return event_cells(
                 warehouse,
                 query,
-                _reference_events(warehouse, MAX_GAP_WEEKS),
-                by=query.by,
+                _reference_events(warehouse, MAX_GAP_WEEKS, from_facts=_from_facts(periods, ages)),
+                by=every,
                 filters=query.filters,
                 ages=ages,
                 expressions=_EXPRESSIONS,
+                sets=sets,
             )
 
     filters = tuple(sorted(query.filters.items()))
-    key = ("reference_cells", id(warehouse), query.municipalities, periods, query.by)
-    return _of_plan(recall((*key, filters, ages), count), query, periods)
+    key = ("reference_cells", id(warehouse), query.municipalities, periods, every, sets)
+    cells = recall((*key, filters, ages), count)
+    if sets is not None:
+        cells = one_set(warehouse, cells, every, query.by)
+    return _of_plan(cells, query, periods)
+
+
+def _reference_sets(query: Query) -> tuple[tuple[str, ...], ...] | None:
+    """The planned breakdown sets (``memo.planned_sets``), each with the duration band, when
+    the query is one of them by duration band: the layer asks ``time_on_support`` and
+    ``long_term_share`` by each in turn, all counted in one pass (``GROUPING SETS``)."""
+    if query.filters or query.by[-1:] != ("duration_band",):
+        return None
+    sets = planned_sets(query.by[:-1])
+    if sets is None or any("duration_band" in s for s in sets):
+        return None
+    return tuple((*s, "duration_band") for s in sets)
 
 
 def _of_plan(cells: pa.Table, query: Query, periods: Sequence[Period]) -> pa.Table:

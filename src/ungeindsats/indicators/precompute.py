@@ -32,6 +32,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ungeindsats.indicators.cells import BREAKDOWNS
 from ungeindsats.indicators.facts import ensure_facts, facts_stale
 from ungeindsats.indicators.memo import drop_leftovers, planned, shared
 from ungeindsats.indicators.model import (
@@ -207,6 +208,18 @@ def _municipalities(warehouse: Warehouse) -> tuple[int, ...]:
     return (COUNTRY, *(int(r[0]) for r in rows))
 
 
+def _planned_sets(
+    breakdowns: Sequence[str], extras: Sequence[Extra]
+) -> tuple[tuple[str, ...], ...]:
+    """The breakdown sets the jobs ask in turn: the total, each breakdown, and the monthly
+    extras' sets of the common breakdowns (``cells.BREAKDOWNS``; e.g. youth group × benefit)."""
+    sets = [(), *((b,) for b in breakdowns)]
+    for extra in extras:
+        if extra.periods == "month" and set(extra.by) <= set(BREAKDOWNS):
+            sets.append(extra.by)
+    return tuple(dict.fromkeys(sets))
+
+
 def _jobs(
     indicators: Sequence[Indicator], breakdowns: Sequence[str], extras: Sequence[Extra]
 ) -> list[_Job]:
@@ -283,9 +296,10 @@ def compute(
             extras = EXTRA_JOBS if breakdowns is None else ()
         breakdowns = CACHED_BREAKDOWNS if breakdowns is None else breakdowns
         jobs = _jobs(chosen, breakdowns, extras)
-        # Each indicator is asked in total and by each breakdown in turn: cells that several
-        # indicators share may be counted for all of them in one pass (memo.planned_sets).
-        sets = ((), *((b,) for b in breakdowns))
+        # Each indicator is asked in total and by each breakdown in turn, and some by a pair
+        # for the report: cells that several indicators share may be counted for all of them
+        # in one pass (memo.planned_sets).
+        sets = _planned_sets(breakdowns, extras)
         times, skipped, rows = _build(
             warehouse, jobs, municipalities, months, int(import_id), sets, progress or _no_progress
         )
@@ -400,10 +414,12 @@ def _run_job(
         years = sorted({p.year for p in periods})
         chunks = [[p for p in periods if p.year == year] for year in years]
     answers, parts, count = [], [], 0
-    # The year chunks may share what is built for all the periods (memo.plan_for); an extra
-    # job's chunks, a year each, are not counted together with the breakdown sets.
+    # The year chunks may share what is built for all the periods (memo.plan_for). A monthly
+    # extra job's plan is every month, as the other jobs': its cells may be counted with theirs
+    # (memo.planned_sets); a yearly one's, a year each, are not counted with the sets.
+    monthly = job.extra is None or job.extra.periods == "month"
     try:
-        with planned(periods, sets if job.extra is None else ()):
+        with planned(periods, sets if monthly else ()):
             for chunk in chunks:
                 result = job.indicator(warehouse, Query(municipalities, tuple(chunk), by=by))
                 part = _cache_rows(result.table, job, count)

@@ -242,6 +242,7 @@ def event_cells(
     ages: tuple[int, int],
     expressions: Mapping[str, str],
     condition: Sql | None = None,
+    sets: Sequence[Sequence[str]] | None = None,
 ) -> pa.Table:
     """Count events per municipality, period and breakdown cell.
 
@@ -251,7 +252,9 @@ def event_cells(
     event), ``c`` (``code_dim`` of the event's code) and ``p`` (the person). ``condition`` (SQL
     over the same) narrows the counted events, e.g. to a numerator.
 
-    Columns: municipality, period, *by, events, persons (distinct, uncensored), censored.
+    Columns: municipality, period, *by, events, persons (distinct, uncensored), censored; with
+    ``sets`` (subsets of ``by``) the cells of each set, counted in one pass, and ``cell_set``
+    (``cells.person_cells``, ``cells.one_set``).
     """
     params: dict[str, object] = {"age_low": ages[0], "age_high": ages[1]}
     where = ["f.age BETWEEN $age_low AND $age_high"]
@@ -280,8 +283,9 @@ def event_cells(
         {"events": "sum", "censored": "sum"},
         municipal=f"municipality IN ({', '.join('$' + n for n in names)})" if municipal else None,
         country=COUNTRY in query.municipalities,
+        sets=sets,
     )
-    columns = "".join(f", {b}" for b in by)
+    columns = "".join(f", {b}" for b in by) + (", cell_set" if sets is not None else "")
     sql = _flagged_events(warehouse, events) + Sql(f", {cells}", params)
     text = (
         f"SELECT municipality, period{columns}, events, persons, censored "
