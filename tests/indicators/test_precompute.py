@@ -12,6 +12,7 @@ from ungeindsats.indicators.precompute import (
     EXTRA_JOBS,
     CacheError,
     Extra,
+    _json_cells,
     _planned_sets,
     answer_layer,
     cache_stale,
@@ -467,3 +468,12 @@ def test_monthly_extras_of_common_breakdowns_are_counted_with_the_dashboards_set
             assert _answer(read) == _answer(direct)
             answered.append(extra.indicator)
     assert answered == ["fte"] * 3
+
+
+def test_extra_cells_are_json_lists_of_their_values() -> None:
+    """An extra job's cell is the JSON list of its breakdown values (missing values and
+    non-ASCII letters kept), the same text for the same values; no breakdown gives []."""
+    columns = [["2", "3", "2"], [None, "støtte", None]]
+    assert _json_cells(columns, 3) == ['["2", null]', '["3", "støtte"]', '["2", null]']
+    assert _json_cells([[1, 2]], 2) == ["[1]", "[2]"]
+    assert _json_cells([], 2) == ["[]", "[]"]

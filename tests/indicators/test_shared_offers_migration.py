@@ -104,6 +104,37 @@ def test_offers_of_planned_periods_equal_plain() -> None:
     assert all(r.table.num_rows for r in alone[3:])
 
 
+def test_offers_of_planned_breakdown_sets_equal_plain() -> None:
+    """As ``compute`` asks them: inside ``memo.planned`` of January and February with the
+    layer's breakdown sets, the three offer indicators by each set, and the report's monthly
+    extras (offers by youth group × offer kind, the mix by mix), are read from one count of
+    every set (``GROUPING SETS``) and equal their own tables outside the block (offers fixture
+    of test_offers.py: Viborg 50 % in offers in February, by kind 1/2/1/0 of 6, mix 3/2/1)."""
+    from .test_offers import wh as offers_fixture
+
+    wh = offers_fixture.__wrapped__()  # type: ignore[attr-defined]
+    places = (VIBORG, KBH, COUNTRY)
+    sets = ((), ("youth_group",), ("benefit",), ("age_band",), ("sex",), ("youth_group", "benefit"))
+    months = (JAN, FEB)
+    names = ("offers", "company_based_share", "intervention_mix")
+    jobs = [(name, Query(places, months, by=by)) for name in names for by in sets]
+    extras = [
+        (name, Query(places, (month,), by=by))
+        for month in months
+        for name, by in [("offers", ("youth_group", "offer_kind")), ("intervention_mix", ("mix",))]
+    ]
+    alone = [get_indicator(name)(wh, query) for name, query in [*jobs, *extras]]
+    with shared():
+        with memo.planned(months, sets):
+            together = [get_indicator(name)(wh, query) for name, query in jobs]
+            counted = [k for k in memo._memory.values if k[0] == "offer_count_sets"]  # type: ignore[union-attr]
+        with memo.planned(months, sets):
+            together += [get_indicator(name)(wh, query) for name, query in extras]
+    assert [(r.table, r.notes) for r in together] == [(r.table, r.notes) for r in alone]
+    assert all(r.table.num_rows for r in alone)
+    assert len(counted) == 1  # the three ask the same ages (18-29): one pass for all sets
+
+
 def test_migration_shared_equal_plain() -> None:
     """The hand-worked moves fixture (test_migration.py: Viborg February in 2, out 3, net -1; on a
     benefit the week before in 1, out 1): both indicators by every breakdown they have in the

@@ -39,12 +39,13 @@ import pyarrow.compute as pc
 from ungeindsats.indicators.cells import (
     BREAKDOWNS,
     of_periods,
+    one_set,
     period_months,
     query_key,
     support_cells,
 )
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
-from ungeindsats.indicators.memo import plan_for, recall, shared_table, sharing
+from ungeindsats.indicators.memo import plan_for, planned_sets, recall, shared_table, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
     Query,
@@ -253,13 +254,22 @@ def _offer_counts(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
     query's ``offer_kind`` filter; all without one), ``kind_<i>`` with an offer of the i'th
     kind of ``KIND_ORDER``, ``company`` in company-based activation, and ``one`` and
     ``combined`` with one and with two or more kinds. Inside ``memo.shared()`` they are counted
-    once for all three."""
+    once for all three, and the planned breakdowns (``memo.planned_sets``) in one pass."""
     facts_query = without(query, "offer_kind", "mix")
     periods = plan_for(query.periods)
     if periods != query.periods:
         # The layer's year chunks: a period's counts do not depend on the other periods.
         return of_periods(_offer_counts(warehouse, replace(query, periods=periods), ages), query)
     wanted = tuple(query.filters.get("offer_kind", ()))
+    sets = None if facts_query.filters else planned_sets(facts_query.by)
+    if sets is not None:
+        every = replace(facts_query, by=tuple(dict.fromkeys(b for s in sets for b in s)))
+        of_sets = ("offer_count_sets", id(warehouse), every.municipalities, every.periods)
+        counts = recall(
+            (*of_sets, every.by, ages, wanted, sets),
+            lambda: _count_offers(warehouse, every, ages, wanted, sets),
+        )
+        return one_set(warehouse, counts, every.by, facts_query.by)
     key = (
         "offer_counts",
         id(warehouse),
@@ -274,19 +284,33 @@ def _offer_counts(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
 
 
 def _count_offers(
-    warehouse: Warehouse, query: Query, ages: tuple[int, int], wanted: tuple[str, ...]
+    warehouse: Warehouse,
+    query: Query,
+    ages: tuple[int, int],
+    wanted: tuple[str, ...],
+    sets: Sequence[Sequence[str]] | None = None,
 ) -> pa.Table:
+    """The counts of ``_offer_counts`` by ``query.by``, or by each of ``sets`` (subsets of it)
+    with ``cell_set`` (``cells.person_cells``, ``cells.one_set``)."""
     where, where_params = row_filters(query, ages, "o")
     keys = "".join(f", {k}" for k in query.by)
     wanted_bits = sum(_kind_bit(k) for k in KIND_ORDER if k in wanted) if wanted else _KIND_MASK
     # One row per (municipality, period, cell, person) with the bits of all their offers there:
     # each figure is then a count(*), much cheaper than a count(DISTINCT person_id) each.
+    group_by = f"period{keys}, person_id"
+    cell_set = ""
+    if sets is not None:
+        group_by = _grouping_sets(query.by, sets)
+        by = ", ".join(query.by)
+        cell_set = f", GROUPING({by}) AS cell_set" if query.by else ", 0 AS cell_set"
     per_person, union_params = per_municipality(
-        f", period{keys}, person_id, bit_or(bits) AS bits",
+        f", period{keys}{cell_set}, person_id, bit_or(bits) AS bits",
         "taken",
         query,
-        f"period{keys}, person_id",
+        group_by,
     )
+    if sets is not None:
+        keys += ", cell_set"
     kind_counts = "".join(
         f", count(*) FILTER (WHERE bits & {_kind_bit(kind)} <> 0) AS kind_{i}"
         for i, kind in enumerate(KIND_ORDER)
@@ -320,6 +344,14 @@ def _count_offers(
         )
         params = [*rows_params, *where_params, *union_params, wanted_bits]
         return warehouse.con.sql(f"WITH {rows_cte}, {counted}", params=params).to_arrow_table()
+
+
+def _grouping_sets(by: Sequence[str], sets: Sequence[Sequence[str]]) -> str:
+    """The GROUP BY of ``per_municipality`` (which puts the municipality before it) for the
+    breakdown ``sets`` of ``by``: period, the set's breakdowns and the person, a grouping set
+    for each."""
+    each = ", ".join(f"(period{''.join(f', {b}' for b in s)}, person_id)" for s in sets)
+    return f"GROUPING SETS ({each})"
 
 
 def _recipients(warehouse: Warehouse, name: str, query: Query) -> pa.Table:

@@ -242,8 +242,7 @@ def _cache_rows(table: pa.Table, job: _Job, offset: int = 0) -> pa.Table:
 
     if job.extra is not None:
         columns = [table[b].to_pylist() for b in job.extra.by]
-        values = [[c[i] for c in columns] for i in range(n)]
-        cell = pa.array([json.dumps(v, ensure_ascii=False) for v in values], pa.string())
+        cell = pa.array(_json_cells(columns, n), pa.string())
     elif job.breakdown:
         cell = column(job.breakdown, pa.string())
     else:
@@ -264,6 +263,21 @@ def _cache_rows(table: pa.Table, job: _Job, offset: int = 0) -> pa.Table:
             "position": pa.array(range(offset, offset + n), pa.int64()),
         }
     )
+
+
+def _json_cells(columns: Sequence[list[Any]], rows: int) -> list[str]:
+    """Each row's values of ``columns`` as a JSON list; encoded once per distinct combination
+    (an extra job has a few dozen cells over hundreds of thousands of rows)."""
+    if not columns:
+        return ["[]"] * rows
+    encoded: dict[tuple[Any, ...], str] = {}
+    cells = []
+    for values in zip(*columns, strict=True):
+        text = encoded.get(values)
+        if text is None:
+            text = encoded[values] = json.dumps(list(values), ensure_ascii=False)
+        cells.append(text)
+    return cells
 
 
 def compute(
