@@ -66,9 +66,7 @@ def test_offers_inside_the_block_equal_offers_outside() -> None:
     wh = offers_fixture.__wrapped__()  # type: ignore[attr-defined]
     feb = parse_period("2019M02")
     names = ("offers", "company_based_share", "intervention_mix")
-    queries = [
-        Query((VIBORG, COUNTRY), (feb,), by=by) for by in ((), ("youth_group",), ("sex",))
-    ]
+    queries = [Query((VIBORG, COUNTRY), (feb,), by=by) for by in ((), ("youth_group",), ("sex",))]
     alone = [get_indicator(n)(wh, q).table for n in names for q in queries]
     with shared():
         together = [get_indicator(n)(wh, q).table for n in names for q in queries]
@@ -82,10 +80,11 @@ def test_neet_inside_the_block_equals_neet_outside() -> None:
     count, persistence and the 15-17-year-olds' activity in 2017, by every breakdown the layer
     holds, give the same tables with the reference-week statuses shared.
 
-    Shared tables: the education spells (1), one status table per reference week (2017U48 for
-    all five, 2016U47 and 2015U48 for persistence's earlier years: 3), and one relation per
-    query shape (share, characteristics and count read the same 15-24-year-olds at lag 0;
-    persistence its own; the 15-17-year-olds their own: 3), 7 in all; all dropped at the end."""
+    Shared tables: the education spells and the persons' birth dates and first completions
+    (``neet_person``: 2), one status table per reference week (2017U48 for all five, 2016U47
+    and 2015U48 for persistence's earlier years: 3), and one relation per query shape (share,
+    characteristics and count read the same 15-24-year-olds at lag 0; persistence its own; the
+    15-17-year-olds their own: 3), 8 in all; all dropped at the end."""
     from .test_neet import neet_wh
 
     wh = neet_wh.__wrapped__()  # type: ignore[attr-defined]
@@ -102,7 +101,7 @@ def test_neet_inside_the_block_equals_neet_outside() -> None:
     assert all(table.num_rows for table in alone)
     with shared():
         together = [get_indicator(n)(wh, q).table for n in names for q in queries]
-        assert len(_temp_tables(wh)) == 1 + 3 + 3
+        assert len(_temp_tables(wh)) == 2 + 3 + 3
     assert together == alone
     assert _temp_tables(wh) == []
 
