@@ -187,23 +187,6 @@ def _from_facts(periods: Sequence[Period], ages: tuple[int, int]) -> bool:
     return in_facts and all(p.last_week == month_of_week(p.last_week).last_week for p in periods)
 
 
-def _group_code(events: str, edge: str) -> str:
-    """The code in the event's youth group held in the event's week (the lowest, should a
-    source give a person two codes in one week; DREAM gives one).
-
-    The event's week is the ``edge`` (``first_week`` for an entry, ``last_week`` for an exit) of
-    a run of the group, so the group's spells that hold that week are exactly those whose own
-    ``edge`` is that week (one holding it and going on past the edge would have made the run
-    longer): an equi-join, where a range join of the events against every spell is slow."""
-    return f"""
-        SELECT e.person_id, e.youth_group, e.week, min(s.code) AS code
-        FROM {events} AS e
-        JOIN status_spell AS s ON s.person_id = e.person_id AND s.{edge} = e.week
-        JOIN code_dim AS c ON c.code = s.code AND c.youth_group = e.youth_group
-        GROUP BY e.person_id, e.youth_group, e.week
-    """
-
-
 BUCKET_WEEKS = 52
 """Width of the buckets in which spells meet events (``_spells_by_year``)."""
 
@@ -233,6 +216,13 @@ def _entry_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_we
     same_entry = (
         "pr.person_id = ec.person_id AND pr.youth_group = ec.youth_group AND pr.week = ec.week"
     )
+    # The nearest spell before the entry: the latest last week (up to the week before the
+    # entry), then one with a youth group, the lowest group, the lowest code (a struct compares
+    # field by field; one aggregate instead of numbering the candidates and joining back).
+    nearest = (
+        "{'before': -(CASE WHEN s.last_week < e.week THEN s.last_week ELSE e.week - 1 END), "
+        "'no_group': c.youth_group IS NULL, 'group': coalesce(c.youth_group, 0), 'code': s.code}"
+    )
     # A spell of public support can be the origin of entries in the weeks after its first week
     # until 4 weeks after its last.
     previous_spells = _spells_by_year(
@@ -246,20 +236,12 @@ def _entry_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_we
         + Sql(
             f"""),
     entry AS (
-        SELECT person_id, youth_group, first_week AS week
+        SELECT person_id, youth_group, first_week AS week, first_code AS code
         FROM group_run
         WHERE first_week BETWEEN $span_first AND $span_last AND first_week > $data_first
     ),
-    entry_code AS ({_group_code("entry", "first_week")}),
     previous AS (
-        SELECT e.person_id, e.youth_group, e.week,
-               c.youth_group AS previous_group, c.benefit AS previous_benefit,
-               row_number() OVER (
-                   PARTITION BY e.person_id, e.youth_group, e.week
-                   ORDER BY CASE WHEN s.last_week < e.week THEN s.last_week ELSE e.week - 1 END
-                            DESC,
-                            c.youth_group NULLS LAST, s.code
-               ) AS nearest
+        SELECT e.person_id, e.youth_group, e.week, arg_min(s.code, {nearest}) AS previous_code
         FROM entry AS e
         JOIN ({previous_spells}) AS s
           ON s.person_id = e.person_id
@@ -268,19 +250,21 @@ def _entry_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_we
          AND s.last_week >= e.week - $origin_window
         JOIN code_dim AS c ON c.code = s.code
         WHERE c.category = 'public_support'
+        GROUP BY e.person_id, e.youth_group, e.week
     ),
     entry_event AS (
         SELECT ec.person_id, ec.week, ec.code,
                CASE WHEN ec.week < $data_first + $origin_window THEN 1 ELSE 0 END AS censored,
                CASE WHEN ec.week < $data_first + $origin_window THEN NULL
-                    WHEN pr.person_id IS NULL THEN $no_origin
-                    WHEN pr.previous_group IS NULL THEN $other_origin
-                    ELSE CAST(pr.previous_group AS VARCHAR) END AS origin_group,
+                    WHEN pr.previous_code IS NULL THEN $no_origin
+                    WHEN pc.youth_group IS NULL THEN $other_origin
+                    ELSE CAST(pc.youth_group AS VARCHAR) END AS origin_group,
                CASE WHEN ec.week < $data_first + $origin_window THEN NULL
-                    WHEN pr.person_id IS NULL THEN $no_origin
-                    ELSE coalesce(pr.previous_benefit, $unknown_benefit) END AS origin_benefit
-        FROM entry_code AS ec
-        LEFT JOIN previous AS pr ON {same_entry} AND pr.nearest = 1
+                    WHEN pr.previous_code IS NULL THEN $no_origin
+                    ELSE coalesce(pc.benefit, $unknown_benefit) END AS origin_benefit
+        FROM entry AS ec
+        LEFT JOIN previous AS pr ON {same_entry}
+        LEFT JOIN code_dim AS pc ON pc.code = pr.previous_code
     ) """,
             {
                 "span_first": first_week,
@@ -298,53 +282,58 @@ def _entry_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_we
 
 def _exit_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_week: int) -> Sql:
     """Exits from a youth group in the query's weeks, with the status 26 weeks later."""
-    same_exit = (
-        "{a}.person_id = xc.person_id AND {a}.youth_group = xc.youth_group AND {a}.week = xc.week"
-    )
-    unknown = "xc.week + $after_weeks > $data_last"
+    unknown = "x.week + $after_weeks > $data_last"
+    # After the status codes, only exits with no code 26 weeks later (about a tenth) need the
+    # hours of work: they are looked up apart, the rest need no join of all exits to the hours.
+    needs_hours = f"x.on_support = 0 AND x.in_education_or_work = 0 AND NOT ({unknown})"
+    worked = "x.in_education_or_work = 1 OR h.hours >= $work_hours"
+    status = f"""CASE WHEN {unknown} THEN NULL
+                    WHEN x.on_support = 1 THEN $status_support
+                    WHEN {{worked}} THEN $status_busy
+                    ELSE $status_other END"""
     source = (
         Sql("WITH group_run AS (")
         + shared_runs(warehouse, group_runs_sql())
         + Sql(
             f"""),
     exit AS (
-        SELECT person_id, youth_group, last_week AS week
+        SELECT person_id, youth_group, last_week AS week, last_code AS code
         FROM group_run
         WHERE last_week BETWEEN $span_first AND $span_last AND last_week < $data_last
     ),
-    exit_code AS ({_group_code("exit", "last_week")}),
     after_code AS (
-        SELECT x.person_id, x.youth_group, x.week,
+        SELECT x.person_id, x.youth_group, x.week, x.code,
                max(CASE WHEN c.category = 'public_support' THEN 1 ELSE 0 END) AS on_support,
                max(CASE WHEN c.category IN ('education', 'employment') THEN 1 ELSE 0 END)
                    AS in_education_or_work
         FROM exit AS x
-        JOIN ({_spells_by_year("TRUE", "s.first_week", "s.last_week")}) AS s
+        LEFT JOIN ({_spells_by_year("TRUE", "s.first_week", "s.last_week")}) AS s
           ON s.person_id = x.person_id
          AND s.bucket = {_bucket("x.week + $after_weeks")}
          AND x.week + $after_weeks BETWEEN s.first_week AND s.last_week
-        JOIN code_dim AS c ON c.code = s.code
-        GROUP BY x.person_id, x.youth_group, x.week
+        LEFT JOIN code_dim AS c ON c.code = s.code
+        GROUP BY x.person_id, x.youth_group, x.week, x.code
     ),
     after_hours AS (
         SELECT x.person_id, x.youth_group, x.week, sum(m.hours) AS hours
-        FROM exit AS x
+        FROM after_code AS x
         JOIN week AS w ON w.week = x.week + $after_weeks
         JOIN employment_month AS m
           ON m.person_id = x.person_id AND m.year = w.year AND m.month = w.month
+        WHERE {needs_hours}
         GROUP BY x.person_id, x.youth_group, x.week
     ),
     exit_event AS (
-        SELECT xc.person_id, xc.week, xc.code,
-               CASE WHEN {unknown} THEN 1 ELSE 0 END AS censored,
-               CASE WHEN {unknown} THEN NULL
-                    WHEN a.on_support = 1 THEN $status_support
-                    WHEN a.in_education_or_work = 1 OR h.hours >= $work_hours
-                        THEN $status_busy
-                    ELSE $status_other END AS status
-        FROM exit_code AS xc
-        LEFT JOIN after_code AS a ON {same_exit.format(a="a")}
-        LEFT JOIN after_hours AS h ON {same_exit.format(a="h")}
+        SELECT x.person_id, x.week, x.code, CASE WHEN {unknown} THEN 1 ELSE 0 END AS censored,
+               {status.format(worked="x.in_education_or_work = 1")} AS status
+        FROM after_code AS x
+        WHERE NOT ({needs_hours})
+        UNION ALL
+        SELECT x.person_id, x.week, x.code, 0 AS censored, {status.format(worked=worked)} AS status
+        FROM after_code AS x
+        LEFT JOIN after_hours AS h
+          ON h.person_id = x.person_id AND h.youth_group = x.youth_group AND h.week = x.week
+        WHERE {needs_hours}
     ) """,
             {
                 "span_first": first_week,

@@ -60,22 +60,30 @@ class Sql:
         return Sql(self.text + other.text, {**self.params, **other.params})
 
 
-def islands_sql(intervals: str, keys: Sequence[str], gap_param: str) -> str:
+def islands_sql(
+    intervals: str,
+    keys: Sequence[str],
+    gap_param: str,
+    carry: Sequence[str] = (),
+    aggregates: str = "",
+) -> str:
     """Gaps and islands: merge the intervals ``(*keys, first_week, last_week)`` into runs.
 
     An interval starts a new run when more than ``$gap_param`` weeks separate it from the latest
     end of the earlier intervals of the same keys (overlapping and adjacent intervals always
-    merge). Output columns: ``*keys, first_week, last_week``.
+    merge). Output columns: ``*keys, first_week, last_week`` and ``aggregates`` (a select-list
+    tail over the run's intervals, which also have the columns ``carry`` of ``intervals``).
     """
     k = ", ".join(keys)
+    c = "".join(f", {column}" for column in carry)
     order = f"PARTITION BY {k} ORDER BY first_week, last_week"
     return f"""
-    SELECT {k}, min(first_week) AS first_week, max(last_week) AS last_week
+    SELECT {k}, min(first_week) AS first_week, max(last_week) AS last_week{aggregates}
     FROM (
-        SELECT {k}, first_week, last_week,
+        SELECT {k}, first_week, last_week{c},
                sum(new_run) OVER ({order} ROWS UNBOUNDED PRECEDING) AS run_no
         FROM (
-            SELECT {k}, first_week, last_week,
+            SELECT {k}, first_week, last_week{c},
                    CASE WHEN first_week - 1 - max(last_week) OVER (
                             {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
                         ) <= ${gap_param}
@@ -103,16 +111,29 @@ def support_runs_sql(max_gap_weeks: int = MAX_GAP_WEEKS) -> Sql:
 
 
 def group_runs_sql() -> Sql:
-    """Runs of each youth group: ``(person_id, youth_group, first_week, last_week)``.
+    """Runs of each youth group: ``(person_id, youth_group, first_week, last_week, first_code,
+    last_code)``; ``first_code`` is the group's code held in the first week (the lowest, should
+    a source give a person two codes in one week; DREAM gives one), ``last_code`` in the last.
 
     Any week outside the group breaks the run. Needs ``code_dim`` (``facts.ensure_facts``).
+    The spells holding a run's first week are those of the run that begin then (one beginning
+    earlier would have made the run longer), so the edge codes come with the runs: finding them
+    afterwards joins millions of entries and exits to the spells.
     """
     intervals = (
-        "SELECT DISTINCT s.person_id, c.youth_group, s.first_week, s.last_week "
+        "SELECT DISTINCT s.person_id, c.youth_group, s.first_week, s.last_week, s.code "
         "FROM status_spell AS s JOIN code_dim AS c ON c.code = s.code "
         "WHERE c.youth_group IS NOT NULL"
     )
-    return Sql(islands_sql(intervals, ("person_id", "youth_group"), "group_gap"), {"group_gap": 0})
+    # The lowest code among the earliest first weeks (latest last weeks): week * 2^32 + code
+    # orders by week, then code, for any INTEGER week and code (a struct key does the same at
+    # twice the cost).
+    edges = (
+        ", arg_min(code, CAST(first_week AS BIGINT) * 4294967296 + code) AS first_code"
+        ", arg_max(code, CAST(last_week AS BIGINT) * 4294967296 - code) AS last_code"
+    )
+    keys = ("person_id", "youth_group")
+    return Sql(islands_sql(intervals, keys, "group_gap", ("code",), edges), {"group_gap": 0})
 
 
 def support_runs(warehouse: Warehouse, max_gap_weeks: int = MAX_GAP_WEEKS) -> pa.Table:
