@@ -131,15 +131,12 @@ def person_cells(
     plain = "".join(f", {n}" for n in names)
 
     def grouped(*fixed: str) -> str:
-        """GROUP BY ``fixed`` and the cells (of each set), with the set's id."""
+        """GROUP BY ``fixed`` and the cells (of each set)."""
         if sets is None:
             return f"GROUP BY {', '.join(fixed)}{keys}"
-        each = ", ".join(f"({', '.join([*fixed, *s])})" for s in sets)
-        return f"GROUP BY GROUPING SETS ({each})"
+        return f"GROUP BY {grouping_sets(sets, fixed)}"
 
-    cell_set = f", GROUPING({', '.join(by)}) AS cell_set" if sets is not None and by else ""
-    if sets is not None and not by:
-        cell_set = ", 0 AS cell_set"
+    cell_set = "" if sets is None else f", {cell_set_sql(by)}"
     keyed = f"{keys}, cell_set" if sets is not None else keys
     head = f"""
     cell_rows AS ({rows}),
@@ -182,6 +179,27 @@ def person_cells(
     return f"{head} {' UNION ALL '.join(parts)}"
 
 
+def grouping_sets(
+    sets: Sequence[Sequence[str]], before: Sequence[str] = (), after: Sequence[str] = ()
+) -> str:
+    """SQL ``GROUPING SETS (...)``: one set per breakdown set, between the columns ``before``
+    and ``after`` that every set groups by."""
+    each = ", ".join(f"({', '.join([*before, *s, *after])})" for s in sets)
+    return f"GROUPING SETS ({each})"
+
+
+def cell_set_sql(by: Sequence[str]) -> str:
+    """SQL: the ``cell_set`` column of a GROUPING SETS count by subsets of ``by`` (``set_id``
+    reads it)."""
+    return f"GROUPING({', '.join(by)}) AS cell_set" if by else "0 AS cell_set"
+
+
+def set_columns(sets: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """The breakdowns of all ``sets``, in the order they first come: what a one-pass count of
+    the sets groups by."""
+    return tuple(dict.fromkeys(b for s in sets for b in s))
+
+
 def set_id(by: Sequence[str], cells: Sequence[str]) -> int:
     """The ``cell_set`` of ``person_cells`` for the set ``cells`` of ``by``: SQL's GROUPING(),
     one bit per column of ``by`` (the first the highest), set where the column is not in it."""
@@ -204,7 +222,7 @@ def support_cells(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
         key = query_key("support_cells", warehouse, query, ages)
         return recall(key, lambda: _support_cells(warehouse, query, ages, None))[query.by]
     # The layer asks the breakdowns one after the other: all counted in one pass.
-    every = replace(query, by=tuple(dict.fromkeys(b for s in sets for b in s)))
+    every = replace(query, by=set_columns(sets))
     key = (*query_key("support_cell_sets", warehouse, every, ages), sets)
     return recall(key, lambda: _support_cells(warehouse, every, ages, sets))[query.by]
 

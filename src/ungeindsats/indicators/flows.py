@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.classifications import municipality
-from ungeindsats.indicators.cells import BREAKDOWNS, of_periods, one_set
+from ungeindsats.indicators.cells import BREAKDOWNS, of_periods, one_set, set_columns
 from ungeindsats.indicators.facts import MAX_AGE, MIN_AGE, ensure_facts
 from ungeindsats.indicators.memo import plan_for, planned_sets, recall, sharing
 from ungeindsats.indicators.model import COUNTRY, Query, Result, get_indicator, indicator
@@ -277,7 +277,9 @@ def _entry_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_we
             },
         )
     )
-    return _placed(warehouse, source, "entry_event", ("censored", "origin_group", "origin_benefit"))
+    return shared_placed(
+        warehouse, source, "entry_event", ("censored", "origin_group", "origin_benefit")
+    )
 
 
 def _exit_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_week: int) -> Sql:
@@ -347,14 +349,7 @@ def _exit_events(warehouse: Warehouse, span: DataSpan, first_week: int, last_wee
             },
         )
     )
-    return _placed(warehouse, source, "exit_event", ("censored", "status"))
-
-
-def _placed(warehouse: Warehouse, source: Sql, name: str, columns: Sequence[str]) -> Sql:
-    """The events ``ev``: the events of ``source`` (a WITH clause whose last query is ``name``)
-    placed in the query's periods (``runs.shared_placed``: inside ``memo.shared()`` placed once
-    for the months and the years alike)."""
-    return shared_placed(warehouse, source, name, columns)
+    return shared_placed(warehouse, source, "exit_event", ("censored", "status"))
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -510,7 +505,7 @@ def _reference_cells(name: str, warehouse: Warehouse, query: Query) -> pa.Table:
     ages = _ages(name, query)
     periods = plan_for(query.periods)
     sets = _reference_sets(query)
-    every = query.by if sets is None else tuple(dict.fromkeys(b for s in sets for b in s))
+    every = query.by if sets is None else set_columns(sets)
 
     def count() -> pa.Table:
         with registered(warehouse.con, "q_period", period_table(periods, reference_week=True)):

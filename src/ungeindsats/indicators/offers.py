@@ -38,10 +38,13 @@ import pyarrow.compute as pc
 
 from ungeindsats.indicators.cells import (
     BREAKDOWNS,
+    cell_set_sql,
+    grouping_sets,
     of_periods,
     one_set,
     period_months,
     query_key,
+    set_columns,
     support_cells,
 )
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY, ensure_facts
@@ -263,7 +266,7 @@ def _offer_counts(warehouse: Warehouse, query: Query, ages: tuple[int, int]) -> 
     wanted = tuple(query.filters.get("offer_kind", ()))
     sets = None if facts_query.filters else planned_sets(facts_query.by)
     if sets is not None:
-        every = replace(facts_query, by=tuple(dict.fromkeys(b for s in sets for b in s)))
+        every = replace(facts_query, by=set_columns(sets))
         of_sets = ("offer_count_sets", id(warehouse), every.municipalities, every.periods)
         counts = recall(
             (*of_sets, every.by, ages, wanted, sets),
@@ -300,9 +303,8 @@ def _count_offers(
     group_by = f"period{keys}, person_id"
     cell_set = ""
     if sets is not None:
-        group_by = _grouping_sets(query.by, sets)
-        by = ", ".join(query.by)
-        cell_set = f", GROUPING({by}) AS cell_set" if query.by else ", 0 AS cell_set"
+        group_by = grouping_sets(sets, ("period",), ("person_id",))
+        cell_set = f", {cell_set_sql(query.by)}"
     per_person, union_params = per_municipality(
         f", period{keys}{cell_set}, person_id, bit_or(bits) AS bits",
         "taken",
@@ -344,14 +346,6 @@ def _count_offers(
         )
         params = [*rows_params, *where_params, *union_params, wanted_bits]
         return warehouse.con.sql(f"WITH {rows_cte}, {counted}", params=params).to_arrow_table()
-
-
-def _grouping_sets(by: Sequence[str], sets: Sequence[Sequence[str]]) -> str:
-    """The GROUP BY of ``per_municipality`` (which puts the municipality before it) for the
-    breakdown ``sets`` of ``by``: period, the set's breakdowns and the person, a grouping set
-    for each."""
-    each = ", ".join(f"(period{''.join(f', {b}' for b in s)}, person_id)" for s in sets)
-    return f"GROUPING SETS ({each})"
 
 
 def _recipients(warehouse: Warehouse, name: str, query: Query) -> pa.Table:

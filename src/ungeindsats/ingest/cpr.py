@@ -99,7 +99,7 @@ def _digits(texts: Sequence[str]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np
     the normalised ten-digit strings."""
     stripped = pc.utf8_trim_whitespace(pa.array(texts, pa.string()))
     form = pc.fill_null(pc.match_substring_regex(stripped, r"^[0-9]{6}-?[0-9]{4}$"), False)
-    digits = pc.if_else(form, pc.replace_substring(stripped, "-", ""), "0000000000")
+    digits = pc.if_else(form, pc.replace_substring(stripped, "-", ""), "0" * 10)
     # Every entry is now ten ASCII digits, so the joined text is a (rows × 10) digit matrix.
     joined = "".join(digits.to_pylist()).encode("ascii")
     matrix = np.frombuffer(joined, np.uint8).reshape(-1, 10).astype(np.int64) - ord("0")
