@@ -82,9 +82,10 @@ def test_neet_inside_the_block_equals_neet_outside() -> None:
 
     Shared tables: the education spells and the persons' birth dates and first completions
     (``neet_person``: 2), one status table per reference week (2017U48 for all five, 2016U47
-    and 2015U48 for persistence's earlier years: 3), and one relation per query shape (share,
-    characteristics and count read the same 15-24-year-olds at lag 0; persistence its own; the
-    15-17-year-olds their own: 3), 8 in all; all dropped at the end."""
+    and 2015U48 for persistence's earlier years: 3), the hours of the months of the weeks built
+    together (2017U48's month, then those of 2016U47 and 2015U48: 2), and one relation per query
+    shape (share, characteristics and count read the same 15-24-year-olds at lag 0; persistence
+    its own; the 15-17-year-olds their own: 3), 10 in all; all dropped at the end."""
     from .test_neet import neet_wh
 
     wh = neet_wh.__wrapped__()  # type: ignore[attr-defined]
@@ -101,7 +102,7 @@ def test_neet_inside_the_block_equals_neet_outside() -> None:
     assert all(table.num_rows for table in alone)
     with shared():
         together = [get_indicator(n)(wh, q).table for n in names for q in queries]
-        assert len(_temp_tables(wh)) == 2 + 3 + 3
+        assert len(_temp_tables(wh)) == 2 + 3 + 2 + 3
     assert together == alone
     assert _temp_tables(wh) == []
 

@@ -7,6 +7,7 @@ import pytest
 from ungeindsats.indicators import IndicatorError, Query, Result, all_indicators, get_indicator
 from ungeindsats.indicators.model import REGISTRY, indicator
 from ungeindsats.indicators.precompute import (
+    BLOCK_ALLOCATOR_BYTES,
     CACHE_TABLE,
     CACHED_BREAKDOWNS,
     EXTRA_JOBS,
@@ -264,6 +265,26 @@ def test_an_empty_warehouse_gives_an_empty_layer() -> None:
         assert not cache_stale(wh)
         with pytest.raises(CacheError, match="fte er ikke i nøgletalslaget"):
             read_cached(wh, "fte", 791, "2019M02")
+
+
+def _block_allocator(wh: Warehouse) -> str:
+    [(value,)] = wh.con.execute("SELECT current_setting('block_allocator_memory')").fetchall()
+    return str(value)
+
+
+def test_compute_lets_the_block_allocator_keep_memory_and_never_lowers_it() -> None:
+    """DuckDB keeps no memory for its block allocator by default ('0 bytes'); compute lets it
+    keep BLOCK_ALLOCATOR_BYTES (3e9 bytes, shown in GiB as 2.7 GiB), and on a connection that
+    already keeps more (4e9 bytes = 3.7 GiB), compute runs and leaves it so."""
+    assert BLOCK_ALLOCATOR_BYTES == 3 * 1000**3
+    with open_warehouse(None) as wh:
+        assert _block_allocator(wh) == "0 bytes"
+        compute(wh, indicators=("fte",))
+        assert _block_allocator(wh) == "2.7 GiB"
+    with open_warehouse(None) as wh:
+        wh.con.execute("SET block_allocator_memory = '4GB'")
+        compute(wh, indicators=("fte",))
+        assert _block_allocator(wh) == "3.7 GiB"
 
 
 def test_questions_the_layer_cannot_answer_are_explained(feb_2019: Warehouse) -> None:

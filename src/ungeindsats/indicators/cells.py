@@ -242,8 +242,9 @@ def query_key(
     return (kind, id(warehouse), query.municipalities, query.periods, query.by, filters, ages)
 
 
-# The person's columns that breakdowns read (sex, origin): the support rows carry them.
-_PERSON_COLUMNS = tuple(dict.fromkeys(re.findall(r"\bp\.(\w+)", " ".join(BREAKDOWNS.values()))))
+PERSON_COLUMNS = tuple(dict.fromkeys(re.findall(r"\bp\.(\w+)", " ".join(BREAKDOWNS.values()))))
+"""The person's columns that breakdowns read (sex, origin): the support rows and the events carry
+them, so that a breakdown by them needs no join of ``person`` per query."""
 
 
 def person_of_row(columns: Sequence[str]) -> str:
@@ -255,10 +256,14 @@ def person_of_row(columns: Sequence[str]) -> str:
     return f" CROSS JOIN LATERAL (SELECT {', '.join(f'f.{c} AS {c}' for c in columns)}) AS p"
 
 
+def carried_columns(sql: str) -> list[str]:
+    """The person's columns (``PERSON_COLUMNS``) that ``sql`` reads as ``p.<column>``."""
+    return [c for c in PERSON_COLUMNS if re.search(rf"\bp\.{c}\b", sql)]
+
+
 def _carried(breakdowns: Sequence[str]) -> list[str]:
     """The person's columns that ``breakdowns`` read."""
-    read = " ".join(BREAKDOWNS[b] for b in breakdowns)
-    return [c for c in _PERSON_COLUMNS if re.search(rf"\bp\.{c}\b", read)]
+    return carried_columns(" ".join(BREAKDOWNS[b] for b in breakdowns))
 
 
 def support_pairs_sql(months: str | None) -> str:

@@ -52,12 +52,12 @@ AGE_AT_THURSDAY = _age_on("w.thursday")
 _EPOCH_THURSDAY = "DATE '1990-01-04'"
 
 
-def _age_at_week(week: str) -> str:
+def age_at_week(week: str) -> str:
     """The same age at the Thursday of a week number instead of a row of the week table."""
     return _age_on(f"({_EPOCH_THURSDAY} + 7 * {week})")
 
 
-def _birthday_week(age: str) -> str:
+def birthday_week(age: str) -> str:
     """The first week in which person ``p`` has turned ``age``: the first week whose Thursday
     is on or after the birthday. A 29 February birthday is reached on 1 March in other years
     (the age rule compares month and day), which is 28 February plus one day in every year."""
@@ -91,15 +91,15 @@ WITH piece AS (
 ),
 aged AS (
     SELECT *, unnest(range(
-        greatest({_age_at_week("first_week")}, {MIN_AGE}),
-        least({_age_at_week("last_week")}, {MAX_AGE}) + 1)) AS age
+        greatest({age_at_week("first_week")}, {MIN_AGE}),
+        least({age_at_week("last_week")}, {MAX_AGE}) + 1)) AS age
     FROM piece AS p
 ),
 by_age AS (
     -- ``aged`` carries the birth date: named p, the birthday SQL reads it without a join.
     SELECT p.person_id, p.code, p.municipality, p.district, p.age,
-           greatest(p.first_week, {_birthday_week("p.age")}) AS first_week,
-           least(p.last_week, {_birthday_week("p.age + 1")} - 1) AS last_week
+           greatest(p.first_week, {birthday_week("p.age")}) AS first_week,
+           least(p.last_week, {birthday_week("p.age + 1")} - 1) AS last_week
     FROM aged AS p
 ),
 by_month AS (

@@ -21,7 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ungeindsats.classifications import municipality
-from ungeindsats.indicators.cells import BREAKDOWNS, of_periods, one_set, set_columns
+from ungeindsats.indicators.cells import (
+    BREAKDOWNS,
+    PERSON_COLUMNS,
+    of_periods,
+    one_set,
+    set_columns,
+)
 from ungeindsats.indicators.facts import MAX_AGE, MIN_AGE, ensure_facts
 from ungeindsats.indicators.memo import plan_for, planned_sets, recall, sharing
 from ungeindsats.indicators.model import COUNTRY, Query, Result, get_indicator, indicator
@@ -102,6 +108,9 @@ _ORDER: dict[str, tuple[str, ...]] = {
 
 # --- SQL --------------------------------------------------------------------------------------
 
+# The person's columns every event carries (``runs.event_cells``), from ``person`` p.
+_PERSON = "".join(f", p.{c}" for c in PERSON_COLUMNS)
+
 
 def _band_sql(column: str) -> Sql:
     whens: list[str] = []
@@ -134,15 +143,16 @@ def _reference_events(warehouse: Warehouse, max_gap_weeks: int, *, from_facts: b
         return (
             runs
             + Sql(
-                """),
+                f"""),
     ref_status AS (
         SELECT q.period, f.person_id, f.code, q.last_week AS week, f.municipality, f.district,
-               CAST(f.age AS BIGINT) AS age, q.last_week - u.first_week + 1 AS run_weeks
+               CAST(f.age AS BIGINT) AS age, q.last_week - u.first_week + 1 AS run_weeks{_PERSON}
         FROM q_period AS q
         JOIN week AS w ON w.week = q.last_week
         JOIN fact_status_month AS f ON f.year = w.year AND f.month = w.month AND f.month_end
         JOIN support_run AS u
           ON u.person_id = f.person_id AND q.last_week BETWEEN u.first_week AND u.last_week
+        JOIN person AS p ON p.person_id = f.person_id
     ),
     ev AS (SELECT *, """
             )

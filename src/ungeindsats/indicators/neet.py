@@ -35,12 +35,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ungeindsats.indicators.cells import BREAKDOWNS
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
-from ungeindsats.indicators.memo import plan_for, shared_table, sharing
+from ungeindsats.indicators.memo import plan_for, planned_sets, recall, shared_table, sharing
 from ungeindsats.indicators.model import (
     COUNTRY,
     IndicatorError,
@@ -240,7 +242,16 @@ def neet_person_sql() -> tuple[str, list[object]]:
     return NEET_PERSON_SQL.format(types=types), list(COMPLETED_EDUCATION_TYPES)
 
 
-def week_status_sql() -> tuple[str, list[object]]:
+REFERENCE_HOURS_SQL = """
+    SELECT m.year, m.month, m.person_id, sum(m.hours) AS hours
+    FROM q_month AS q
+    JOIN employment_month AS m ON m.year = q.year AND m.month = q.month
+    GROUP BY m.year, m.month, m.person_id"""
+"""Each person's hours in each month of ``q_month`` (columns year, month): what
+``week_status_sql(hours=...)`` reads instead of the hours of each week's month."""
+
+
+def week_status_sql(hours: str | None = None) -> tuple[str, list[object]]:
     """CTEs ending in ``wstatus`` (they read ``edu_spell`` and ``neet_person``, see
     ``EDU_SPELL_SQL`` and ``NEET_PERSON_SQL``): one row per (week, person) for the reference
     weeks in ``q_week`` (see ``distinct_weeks``): every person 15-24 (``NEET_AGES``, the widest
@@ -253,8 +264,19 @@ def week_status_sql() -> tuple[str, list[object]]:
     hours are joined to the few weeks. DuckDB's range joins of millions of rows to millions of
     rows are what this avoids. Built one week at a time (``week_status``): all weeks in one
     statement scan each table once, but cost more than the weeks one by one (measured: the
-    joins and groupings of millions of rows are slower than those of a week's)."""
+    joins and groupings of millions of rows are slower than those of a week's).
+
+    ``hours`` names a relation of ``REFERENCE_HOURS_SQL`` holding the weeks' months; None: the
+    hours are summed from ``employment_month`` for the week."""
     benefits = ", ".join("?" for _ in EXCLUDED_BENEFITS)
+    worked = """SELECT w.week, m.person_id, sum(m.hours) AS hours
+    FROM q_week AS w
+    JOIN employment_month AS m ON m.year = w.year AND m.month = w.month
+    GROUP BY w.week, m.person_id"""
+    if hours is not None:
+        worked = f"""SELECT w.week, h.person_id, h.hours
+    FROM q_week AS w
+    JOIN {hours} AS h ON h.year = w.year AND h.month = w.month"""
     sql = f"""
 aged AS (
     -- Persons of the ages at each week's Thursday first: a cheap scan, and their residences
@@ -304,10 +326,7 @@ codes AS (
     GROUP BY y.week, y.person_id
 ),
 worked AS (
-    SELECT w.week, m.person_id, sum(m.hours) AS hours
-    FROM q_week AS w
-    JOIN employment_month AS m ON m.year = w.year AND m.month = w.month
-    GROUP BY w.week, m.person_id
+    {worked}
 ),
 studying AS (
     SELECT w.week, e.person_id
@@ -393,35 +412,71 @@ def week_status(
     bases, base_params = _week_bases(warehouse)
     if sharing():
         con = warehouse.con
-        names = []
-        for i in range(weeks.num_rows):
-            one = weeks.slice(i, 1)
-            key = ("week_status", id(warehouse), ctes, tuple(params), one.to_pylist()[0]["week"])
+        # Week → its table, for the weeks built so far.
+        built: dict[int, str] = recall(("week_status", id(warehouse), ctes, tuple(params)), dict)
+        todo = weeks.filter(pc.invert(pc.is_in(weeks["week"], pa.array(list(built), pa.int32()))))
+        week_ctes = _hoisted_hours(warehouse, todo) or ctes
+        for i in range(todo.num_rows):
+            one = todo.slice(i, 1)
+            week = one["week"][0].as_py()
             con.register("q_week", one)
             try:
-                select = f"{bases}{ctes} SELECT * FROM wstatus"
+                select = f"{bases}{week_ctes} SELECT * FROM wstatus"
+                key = ("week_status", id(warehouse), ctes, tuple(params), week)
                 name = shared_table(con, key, select, [*base_params, *params])
             finally:
                 con.unregister("q_week")
             if name is None:
                 break
-            names.append(name)
+            built[week] = name
         else:
+            names = [built[week] for week in weeks["week"].to_pylist()]
             union = " UNION ALL ".join(f"SELECT * FROM {n}" for n in names)
             return f"WITH wstatus AS ({union}),{STATUS_CTE}", (), {"q_ref": ref}
     return f"{bases}{ctes},{STATUS_CTE}", [*base_params, *params], {"q_ref": ref, "q_week": weeks}
 
 
+def _hoisted_hours(warehouse: Warehouse, weeks: pa.Table) -> str | None:
+    """Inside ``memo.shared()``: ``week_status_sql`` reading the hours of the months of
+    ``weeks`` (those about to be built) from a table summed in one scan of
+    ``employment_month`` (a scan for each week otherwise, a tenth of its work); None when there
+    are no such weeks or the table does not fit in memory."""
+    if not weeks.num_rows:
+        return None
+    months = weeks.select(["year", "month"]).group_by(["year", "month"]).aggregate([])
+    months = months.sort_by([("year", "ascending"), ("month", "ascending")])
+    key = (
+        "reference_hours",
+        id(warehouse),
+        tuple((r["year"], r["month"]) for r in months.to_pylist()),
+    )
+    con = warehouse.con
+    con.register("q_month", months)
+    try:
+        name = shared_table(con, key, REFERENCE_HOURS_SQL)
+    finally:
+        con.unregister("q_month")
+    return None if name is None else week_status_sql(hours=name)[0]
+
+
 def hours_notes(warehouse: Warehouse, ref: pa.Table) -> tuple[str, ...]:
     """A Danish note for each reference month without any hours in ``employment_month``."""
+
+    def hours(year: int, month: int) -> int:
+        return int(
+            warehouse.con.execute(
+                "SELECT count(*) FROM employment_month WHERE year = ? AND month = ?", [year, month]
+            ).fetchall()[0][0]
+        )
+
     notes = []
     for year, month in sorted(
         set(zip(ref["year"].to_pylist(), ref["month"].to_pylist(), strict=True))
     ):
-        found = warehouse.con.execute(
-            "SELECT count(*) FROM employment_month WHERE year = ? AND month = ?", [year, month]
-        ).fetchall()[0][0]
-        if not found:
+        # Every job asks for every reference month (a scan of the hours, 0.03 s each, some
+        # 160 times in the layer): inside memo.shared() once per month.
+        key = ("hours_month", id(warehouse), year, month)
+        if not recall(key, partial(hours, year, month)):
             notes.append(
                 f"Ingen arbejdstimer indlæst for {year}M{month:02d}: alle regnes som under "
                 f"{HOURS_LIMIT:.0f} timer om måneden."
@@ -487,7 +542,11 @@ def share_cells(
     SETS). The dimensions' cells are not joined to the rows (restgruppen's two groups × four
     social indicators made eight rows of every person, millions in all): each cell has
     aggregates of its own in that one scan, and the few grouped rows are unpivoted into the
-    cells afterwards. A cell exists where rows meet its ``where``, as with a join."""
+    cells afterwards. A cell exists where rows meet its ``where``, as with a join.
+
+    Inside ``memo.shared()`` (without filters) the grouped rows are remembered for every period
+    of the relation, and a query's periods (``spec.periods``) are read from them: the layer's
+    yearly extras are the total's rows a year at a time (``_remembered_groups``)."""
     exprs: dict[str, tuple[str, str | None]] = {
         name: (BREAKDOWNS[name], None) for name in PERSON_BREAKDOWNS
     }
@@ -497,52 +556,43 @@ def share_cells(
     by = [d for d in dims if d not in dimensions]
     cells = _dimension_cells(spec.dimensions, query.filters)
     counts = _cell_counts(spec, cells)
-    scan = [counts.scan]
-    params: list[object] = list(spec.where_params)
-    for name, values in query.filters.items():
-        if name not in dimensions:
-            scan.append(f"{exprs[name][0]} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
-    if spec.periods:
-        scan.append(f"f.period IN ({', '.join('?' for _ in spec.periods)})")
-        params.extend(spec.periods)
-
-    keys = "".join(f", {exprs[b][0]}" + (f", {exprs[b][1]}" if exprs[b][1] else "") for b in by)
-    select = "".join(
-        f", {exprs[b][0]} AS {b}" + (f", {exprs[b][1]} AS _order_{b}" if exprs[b][1] else "")
-        for b in by
-    )
     municipal = [m for m in query.municipalities if m != COUNTRY]
-    in_municipal = f"IN ({', '.join('?' for _ in municipal)})"
-    keep = "TRUE"
-    keep_params: list[object] = []
-    if municipal and COUNTRY in query.municipalities:
-        # One scan for both: the municipalities' groups and the country's (its own aggregate).
-        place = (
-            f"CAST(CASE WHEN GROUPING(f.municipality) = 1 THEN {COUNTRY} "
-            "ELSE f.municipality END AS SMALLINT) AS municipality, "
-            "GROUPING(f.municipality) AS _country"
-        )
-        group = f"GROUPING SETS ((f.municipality, f.period{keys}), (f.period{keys}))"
-        keep, keep_params = f"(g._country = 1 OR g.municipality {in_municipal})", [*municipal]
-    elif municipal:
-        place = "CAST(f.municipality AS SMALLINT) AS municipality"
-        group = f"f.municipality, f.period{keys}"
-        scan.append(f"f.municipality {in_municipal}")
-        params.extend(municipal)
-    elif COUNTRY in query.municipalities:
-        place, group = f"CAST({COUNTRY} AS SMALLINT) AS municipality", f"f.period{keys}"
-    else:
+    if not municipal and COUNTRY not in query.municipalities:
         raise ValueError("share_cells needs municipalities or the country")
-
-    rows = _shared_relation(warehouse, spec, tables)
-    aggregates = "".join(f", {sql} AS {name}" for sql, name in counts.columns.items())
-    grouped = (
-        f"SELECT {place}, f.period{select}{aggregates} FROM {rows.relation} AS f{rows.person} "
-        f"WHERE {' AND '.join(scan)} GROUP BY {group}"
-    )
-    if not rows.person:
-        grouped = _carried(grouped)
+    registered = dict(tables)
+    if sharing() and not query.filters:
+        groups = _remembered_groups(warehouse, query, spec, tables, exprs, by, counts)
+        registered = {"q_share_grouped": groups}
+        ctes, params, grouped = "", list[object](), "SELECT * FROM q_share_grouped"
+        # Every municipality asked was grouped (the key holds them): keep only the periods.
+        keep, keep_params = "TRUE", list[object]()
+        if spec.periods:
+            keep = f"g.period IN ({', '.join('?' for _ in spec.periods)})"
+            keep_params = list(spec.periods)
+    else:
+        scan = [counts.scan]
+        params = list(spec.where_params)
+        for name, values in query.filters.items():
+            if name not in dimensions:
+                scan.append(f"{exprs[name][0]} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+        if spec.periods:
+            scan.append(f"f.period IN ({', '.join('?' for _ in spec.periods)})")
+            params.extend(spec.periods)
+        grouping = _grouping(_keys(by, exprs), query.municipalities)
+        scan.extend(grouping.scan)
+        params.extend(grouping.scan_params)
+        rows = _shared_relation(warehouse, spec, tables)
+        aggregates = "".join(f", {sql} AS {name}" for sql, name in counts.columns.items())
+        grouped = (
+            f"SELECT {grouping.place}, f.period{_selected(by, exprs)}{aggregates} "
+            f"FROM {rows.relation} AS f{rows.person} WHERE {' AND '.join(scan)} "
+            f"GROUP BY {grouping.group}"
+        )
+        if not rows.person:
+            grouped = _carried(grouped)
+        ctes, params = rows.ctes, [*rows.params, *params]
+        keep, keep_params = grouping.keep, grouping.keep_params
 
     out = []
     for d in dims:
@@ -562,17 +612,16 @@ def share_cells(
         ]
     )
     sql = (
-        f"{rows.ctes} SELECT g.municipality, g.period{''.join(f', {o}' for o in out)}{measures} "
+        f"{ctes} SELECT g.municipality, g.period{''.join(f', {o}' for o in out)}{measures} "
         f"FROM ({grouped}) AS g{joins} WHERE {keep} ORDER BY {order}"
     )
     con = warehouse.con
-    registered = dict(tables)
     if spec.dimensions:
         registered["q_share_cell"] = _cell_table(spec.dimensions, cells)
     for name, table in registered.items():
         con.register(name, table)
     try:
-        result = con.sql(sql, params=[*rows.params, *params, *keep_params]).to_arrow_table()
+        result = con.sql(sql, params=[*params, *keep_params]).to_arrow_table()
     finally:
         for name in registered:
             con.unregister(name)
@@ -590,6 +639,219 @@ def share_cells(
             "denominator": result["denominator"].cast(pa.int64()),
         }
     )
+
+
+Exprs = Mapping[str, tuple[str, str | None]]
+"""Breakdown name → (SQL over the row f, SQL of its display order or None)."""
+
+
+def _keys(by: Sequence[str], exprs: Exprs) -> str:
+    """``, <expr>[, <order>]`` of each breakdown: the columns grouped by."""
+    return "".join(f", {exprs[b][0]}" + (f", {exprs[b][1]}" if exprs[b][1] else "") for b in by)
+
+
+def _selected(by: Sequence[str], exprs: Exprs) -> str:
+    """``, <expr> AS <name>[, <order> AS _order_<name>]`` of each breakdown."""
+    return "".join(
+        f", {exprs[b][0]} AS {b}" + (f", {exprs[b][1]} AS _order_{b}" if exprs[b][1] else "")
+        for b in by
+    )
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """How the rows f are grouped for the municipalities and the country asked: the SELECT's
+    municipality column(s), the GROUP BY, a condition (and parameters) on the rows, and one on
+    the grouped rows g."""
+
+    place: str
+    group: str
+    scan: Sequence[str]
+    scan_params: list[object]
+    keep: str
+    keep_params: list[object]
+
+
+def _grouping(keys: str, municipalities: Sequence[int]) -> _Grouping:
+    """The grouping for ``municipalities`` (0 = Hele landet) by ``f.period`` and ``keys``."""
+    municipal = [m for m in municipalities if m != COUNTRY]
+    in_municipal = f"IN ({', '.join('?' for _ in municipal)})"
+    if municipal and COUNTRY in municipalities:
+        # One scan for both: the municipalities' groups and the country's (its own aggregate).
+        return _Grouping(
+            place=(
+                f"CAST(CASE WHEN GROUPING(f.municipality) = 1 THEN {COUNTRY} "
+                "ELSE f.municipality END AS SMALLINT) AS municipality, "
+                "GROUPING(f.municipality) AS _country"
+            ),
+            group=f"GROUPING SETS ((f.municipality, f.period{keys}), (f.period{keys}))",
+            scan=(),
+            scan_params=[],
+            keep=f"(g._country = 1 OR g.municipality {in_municipal})",
+            keep_params=[*municipal],
+        )
+    if municipal:
+        return _Grouping(
+            place="CAST(f.municipality AS SMALLINT) AS municipality",
+            group=f"f.municipality, f.period{keys}",
+            scan=(f"f.municipality {in_municipal}",),
+            scan_params=[*municipal],
+            keep="TRUE",
+            keep_params=[],
+        )
+    return _Grouping(
+        place=f"CAST({COUNTRY} AS SMALLINT) AS municipality",
+        group=f"f.period{keys}",
+        scan=(),
+        scan_params=[],
+        keep="TRUE",
+        keep_params=[],
+    )
+
+
+def _additive(aggregate: str) -> bool:
+    """True when ``aggregate`` is one ``count(...)`` of rows, not of distinct values, with or
+    without a FILTER: the counts of groups add up to the count of their union."""
+    text = aggregate.strip()
+    call = re.match(r"count\s*\(", text, re.IGNORECASE)
+    if call is None or re.match(r"\s*distinct\b", text[call.end() :], re.IGNORECASE):
+        return False
+    rest = text[_closing(text, call.end() - 1) + 1 :].strip()
+    if not rest:
+        return True
+    where = re.match(r"filter\s*\(", rest, re.IGNORECASE)
+    return where is not None and _closing(rest, where.end() - 1) == len(rest) - 1
+
+
+def _remembered_groups(
+    warehouse: Warehouse,
+    query: Query,
+    spec: ShareSql,
+    tables: Mapping[str, pa.Table],
+    exprs: Exprs,
+    by: Sequence[str],
+    counts: _CellCounts,
+) -> pa.Table:
+    """Inside ``memo.shared()``, without filters: the grouped rows ``g`` of ``share_cells`` by
+    ``by`` (municipality, period, the breakdowns, the aggregate columns), those of the
+    municipalities asked and the country, for every period of the relation.
+
+    When every aggregate counts rows, the relation is grouped once by municipality, period and
+    the breakdowns of every set the layer is about to ask (``memo.planned_sets``), and each
+    query's groups are added up from those few rows (the country's too): the total, each
+    breakdown and each year of the layer read one pass over the millions of rows instead of one
+    pass each. A distinct count does not add up: its groups are counted once per breakdown."""
+    relation_key = (
+        spec.ctes,
+        tuple(spec.ctes_params),
+        spec.relation,
+        repr({name: table.to_pydict() for name, table in tables.items()}),
+    )
+    base = (
+        "share_groups",
+        id(warehouse),
+        relation_key,
+        tuple(counts.columns.items()),
+        counts.scan,
+        tuple(spec.where_params),
+        tuple(sorted(exprs.items())),
+        tuple(query.municipalities),
+    )
+    if not all(_additive(sql) for sql in counts.columns):
+        return recall(
+            (*base, tuple(by)),
+            lambda: _counted_groups(warehouse, spec, tables, exprs, by, counts, query, False),
+        )
+    # Grouped by municipality (a sum of municipalities is the country's count) and by the
+    # breakdowns of the sets asked: any set of them is added up from it.
+    cubes: dict[tuple[str, ...], pa.Table] = recall((*base, "cubes"), dict)
+    columns = next((c for c in cubes if set(by) <= set(c)), None)
+    if columns is None:
+        dimensions = {d.name for d in spec.dimensions}
+        countable = [
+            s for s in planned_sets(query.by) or () if all(b in exprs or b in dimensions for b in s)
+        ]
+        columns = tuple(dict.fromkeys([*by, *(b for s in countable for b in s if b in exprs)]))
+        cubes[columns] = _counted_groups(
+            warehouse, spec, tables, exprs, columns, counts, query, True
+        )
+    return _added_groups(warehouse, cubes[columns], by, exprs, counts, query.municipalities)
+
+
+def _counted_groups(
+    warehouse: Warehouse,
+    spec: ShareSql,
+    tables: Mapping[str, pa.Table],
+    exprs: Exprs,
+    by: Sequence[str],
+    counts: _CellCounts,
+    query: Query,
+    cube: bool,
+) -> pa.Table:
+    """The grouped rows of the relation by ``by`` for every period: for the municipalities
+    and the country of ``query`` (``_grouping``), or when ``cube`` by each municipality
+    (all of them if the country is asked)."""
+    keys = _keys(by, exprs)
+    scan, params = [counts.scan], list(spec.where_params)
+    if cube:
+        municipal = [m for m in query.municipalities if m != COUNTRY]
+        place, group = "f.municipality", f"f.municipality, f.period{keys}"
+        keep, keep_params = "", list[object]()
+        if COUNTRY not in query.municipalities:
+            scan.append(f"f.municipality IN ({', '.join('?' for _ in municipal)})")
+            params.extend(municipal)
+    else:
+        grouping = _grouping(keys, query.municipalities)
+        place, group = grouping.place, grouping.group
+        scan.extend(grouping.scan)
+        params.extend(grouping.scan_params)
+        keep, keep_params = f" WHERE {grouping.keep}", grouping.keep_params
+    rows = _shared_relation(warehouse, spec, tables)
+    aggregates = "".join(f", {sql} AS {name}" for sql, name in counts.columns.items())
+    grouped = (
+        f"SELECT {place}, f.period{_selected(by, exprs)}{aggregates} "
+        f"FROM {rows.relation} AS f{rows.person} WHERE {' AND '.join(scan)} GROUP BY {group}"
+    )
+    if not rows.person:
+        grouped = _carried(grouped)
+    sql = f"{rows.ctes} SELECT * FROM ({grouped}) AS g{keep}"
+    con = warehouse.con
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        return con.sql(sql, params=[*rows.params, *params, *keep_params]).to_arrow_table()
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def _added_groups(
+    warehouse: Warehouse,
+    cube: pa.Table,
+    by: Sequence[str],
+    exprs: Exprs,
+    counts: _CellCounts,
+    municipalities: Sequence[int],
+) -> pa.Table:
+    """The grouped rows by ``by`` for ``municipalities`` (0 = Hele landet), added up from the
+    rows grouped by municipality and more breakdowns (``_counted_groups`` with ``cube``)."""
+    named: dict[str, tuple[str, str | None]] = {
+        b: (f"f.{b}", f"f._order_{b}" if exprs[b][1] else None) for b in by
+    }
+    grouping = _grouping(_keys(by, named), municipalities)
+    sums = "".join(f", CAST(sum(f.{name}) AS BIGINT) AS {name}" for name in counts.columns.values())
+    scan = " AND ".join(["TRUE", *grouping.scan])
+    sql = (
+        f"SELECT * FROM (SELECT {grouping.place}, f.period{_selected(by, named)}{sums} "
+        f"FROM q_share_cube AS f WHERE {scan} GROUP BY {grouping.group}) AS g "
+        f"WHERE {grouping.keep}"
+    )
+    con = warehouse.con
+    con.register("q_share_cube", cube)
+    try:
+        return con.sql(sql, params=[*grouping.scan_params, *grouping.keep_params]).to_arrow_table()
+    finally:
+        con.unregister("q_share_cube")
 
 
 Cell = tuple[tuple[str, int], ...]

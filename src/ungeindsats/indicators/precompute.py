@@ -24,7 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,13 @@ kept)."""
 COMPUTE_MEMORY_LIMIT = "4GB"
 """DuckDB's memory limit while computing (the issue allows 6 GB in all; DuckDB spills the rest
 to disk). Without it DuckDB takes up to 80 % of the machine's memory."""
+
+BLOCK_ALLOCATOR_BYTES = 3 * 1000**3
+"""Memory DuckDB's block allocator may keep for its buffers while computing (DuckDB's default
+is none). Without it, every hash table of the hundreds of passes takes fresh pages from the
+operating system and gives them back: on the national demo 5 million page faults, a fifth of
+the CPU time in the kernel; with it ``compute`` takes about 5 s less. The memory is kept until
+the warehouse is closed (DuckDB never lowers the setting), within the memory limit above."""
 
 CACHE_TABLE = "indicator_cache"
 COVERAGE_TABLE = "indicator_cache_coverage"
@@ -298,6 +305,7 @@ def compute(
     """
     started = time.perf_counter()
     chosen = all_indicators() if indicators is None else [get_indicator(n) for n in indicators]
+    _block_allocator(warehouse, BLOCK_ALLOCATOR_BYTES)
     with _memory_limit(warehouse, COMPUTE_MEMORY_LIMIT), _unordered(warehouse), shared():
         rebuilt = facts_stale(warehouse)
         ensure_facts(warehouse)
@@ -350,6 +358,14 @@ def _memory_limit(warehouse: Warehouse, limit: str) -> Iterator[None]:
         yield
     finally:
         con.execute("RESET memory_limit" if was_default else f"SET memory_limit = '{before}'")
+
+
+def _block_allocator(warehouse: Warehouse, size: int) -> None:
+    """Let DuckDB's block allocator keep ``size`` bytes, unless it already may keep more."""
+    # DuckDB never lowers the setting: refused, it already keeps more.
+    with suppress(duckdb.InvalidInputException):
+        # SET takes no bound parameters; the value is our own integer.
+        warehouse.con.execute(f"SET block_allocator_memory = '{int(size)}B'")
 
 
 @contextmanager

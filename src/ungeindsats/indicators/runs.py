@@ -30,10 +30,13 @@ import duckdb
 import pyarrow as pa
 
 from ungeindsats.indicators.cells import (
+    PERSON_COLUMNS,
+    carried_columns,
     joins_for,
     multi_flag,
     multi_pairs_sql,
     person_cells,
+    person_of_row,
 )
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
 from ungeindsats.indicators.memo import recall, shared_table, sharing
@@ -211,11 +214,14 @@ def placed_events(source: str, columns: Sequence[str]) -> str:
 def placed_weeks(source: str, columns: Sequence[str]) -> str:
     """SQL: the events of ``source`` at the municipality, district and age of their week, in
     any period (``placed_events`` without the period): ``person_id, code, week, municipality,
-    district, age, *columns``. A week's place and age do not depend on the periods asked."""
+    district, age, *columns`` and the person's ``cells.PERSON_COLUMNS`` (the person is joined
+    for the age anyway; carried, a breakdown by sex needs no join of millions of events again).
+    A week's place and age do not depend on the periods asked."""
     extra = "".join(f", e.{c}" for c in columns)
+    person = "".join(f", p.{c}" for c in PERSON_COLUMNS)
     return f"""
     SELECT e.person_id, e.code, e.week, r.municipality, r.district,
-           {AGE_AT_THURSDAY} AS age{extra}
+           {AGE_AT_THURSDAY} AS age{extra}{person}
     FROM {source} AS e
     JOIN week AS w ON w.week = e.week
     JOIN person AS p ON p.person_id = e.person_id
@@ -268,10 +274,11 @@ def event_cells(
     """Count events per municipality, period and breakdown cell.
 
     ``events`` is a WITH clause whose last query is ``ev``: one row per event with the columns
-    of ``placed_events`` and ``censored`` (1 = the event happened but its outcome cannot be
-    known; it is counted apart). ``expressions`` maps breakdown names to SQL over ``f`` (the
-    event), ``c`` (``code_dim`` of the event's code) and ``p`` (the person). ``condition`` (SQL
-    over the same) narrows the counted events, e.g. to a numerator.
+    of ``placed_events`` (the person's ``cells.PERSON_COLUMNS`` among them) and ``censored``
+    (1 = the event happened but its outcome cannot be known; it is counted apart).
+    ``expressions`` maps breakdown names to SQL over ``f`` (the event), ``c`` (``code_dim`` of
+    the event's code) and ``p`` (the person's columns that the event carries). ``condition``
+    (SQL over the same) narrows the counted events, e.g. to a numerator.
 
     Columns: municipality, period, *by, events, persons (distinct, uncensored), censored; with
     ``sets`` (subsets of ``by``) the cells of each set, counted in one pass, and ``cell_set``
@@ -287,13 +294,14 @@ def event_cells(
         where.append(condition.text)
         params.update(condition.params)
     select_by = "".join(f", {expressions[b]} AS {b}" for b in by)
-    # Join the code and person tables only when a breakdown or filter reads them: a compute
-    # of the whole country asks every breakdown of events for millions of persons.
-    joins = joins_for(" ".join([*(expressions[b] for b in by), *where]), "c", "p")
+    # Join the code table only when a breakdown or filter reads it: a compute of the whole
+    # country asks every breakdown of events for millions of persons.
+    read = " ".join([*(expressions[b] for b in by), *where])
     rows = (
         f"SELECT f.municipality, f.period, f.person_id, f.multi, 1 - f.censored AS counted"
         f"{select_by}, 1 - f.censored AS events, f.censored "
-        f"FROM ev_flagged AS f{joins} WHERE {' AND '.join(where)}"
+        f"FROM ev_flagged AS f{person_of_row(carried_columns(read))}{joins_for(read, 'c')} "
+        f"WHERE {' AND '.join(where)}"
     )
     municipal = [m for m in query.municipalities if m != COUNTRY]
     names = [f"municipality_{i}" for i in range(len(municipal))]

@@ -8,9 +8,12 @@ age, education, work, public support) is the one restgruppen uses (``neet.week_s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyarrow as pa
 
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
+from ungeindsats.indicators.memo import plan_for
 from ungeindsats.indicators.model import IndicatorError, Query, Result, get_indicator, indicator
 from ungeindsats.indicators.neet import (
     Dimension,
@@ -141,6 +144,9 @@ def not_education_ready(warehouse: Warehouse, query: Query) -> Result:
     if query.ages is not None:
         where = "f.age BETWEEN ? AND ?"
         where_params = list(query.ages)
+    # Inside memo.planned (the layer's grade/year asks a year at a time) the assessments are
+    # placed once for all planned periods: a period's rows depend only on its own weeks.
+    periods = plan_for(query.periods)
     spec = ShareSql(
         ctes=_READINESS_CTES,
         ctes_params=(),
@@ -151,6 +157,8 @@ def not_education_ready(warehouse: Warehouse, query: Query) -> Result:
         where=where,
         where_params=where_params,
         extra_breakdowns={"grade": ("CAST(f.grade AS VARCHAR)", "f.grade")},
+        periods=[p.label() for p in query.periods] if periods != query.periods else (),
     )
-    table = share_cells(warehouse, query, spec, {"q_span": _spans(query)})
+    spans = _spans(replace(query, periods=periods))
+    table = share_cells(warehouse, query, spec, {"q_span": spans})
     return Result(get_indicator("not_education_ready"), query, table, "mikrodata")
