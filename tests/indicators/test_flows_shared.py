@@ -13,9 +13,20 @@ import pytest
 
 from ungeindsats.indicators import Query, Result, get_indicator
 from ungeindsats.indicators.facts import ensure_facts
-from ungeindsats.indicators.flows import _EXPRESSIONS, _from_facts, _reference_events
+from ungeindsats.indicators.flows import (
+    _EXPRESSIONS,
+    _entry_events,
+    _from_facts,
+    _reference_events,
+)
 from ungeindsats.indicators.memo import planned, shared
-from ungeindsats.indicators.runs import MAX_GAP_WEEKS, event_cells, period_table, registered
+from ungeindsats.indicators.runs import (
+    MAX_GAP_WEEKS,
+    data_span,
+    event_cells,
+    period_table,
+    registered,
+)
 from ungeindsats.periods import Period, parse_period
 from ungeindsats.warehouse import Warehouse
 
@@ -257,3 +268,53 @@ def test_reference_events_need_month_ends_and_the_facts_ages() -> None:
     assert not _from_facts(months, (15, 30))
     assert not _from_facts(months, (14, 29))
     assert not _from_facts((parse_period("2019U07"),), (18, 29))
+
+
+def _entry_cells(
+    wh: Warehouse, periods: tuple[Period, ...], by: tuple[str, ...]
+) -> dict[tuple[object, ...], tuple[object, object]]:
+    """The entries' cells (events, persons) by ``by`` in Viborg, København and the country."""
+    ensure_facts(wh)
+    span = data_span(wh)
+    assert span is not None
+    query = Query((VIBORG, KBH, COUNTRY), periods, by=by)
+    events = _entry_events(wh, span, span.first_week, span.last_week)
+    with registered(wh.con, "q_period", period_table(periods)):
+        cells = event_cells(
+            wh, query, events, by=by, filters={}, ages=(15, 29), expressions=_EXPRESSIONS
+        )
+    keys = ["municipality", "period", *by]
+    return {tuple(r[k] for k in keys): (r["events"], r["persons"]) for r in cells.to_pylist()}
+
+
+def test_a_years_events_count_every_person_once(multi_wh: Warehouse) -> None:
+    """A year is longer than ``runs.FLAGGED_MAX_WEEKS``: its events are not flagged, every
+    person is counted distinct, and inside ``memo.shared()`` no flagged table is built for it.
+
+    Entries of 2019: M1 into group 2 at U06 and at U08; M2 into group 2 at U01 (140) and into
+    group 1 at U05 (111 beside the 140). M1's group-1 run and W's and M3's runs began in 2018,
+    Z's code has no youth group. All in Viborg (M3, who moves, has no entry). In total 4 entries
+    by 2 persons; group 2: 3 entries by 2 persons (M1 twice); group 1: 1 entry by 1 person. The
+    country the same; København none."""
+    year = (parse_period("2019"),)
+    expected_total = {(m, "2019"): (4, 2) for m in (VIBORG, COUNTRY)}
+    expected_groups = {
+        **{(m, "2019", "2"): (3, 2) for m in (VIBORG, COUNTRY)},
+        **{(m, "2019", "1"): (1, 1) for m in (VIBORG, COUNTRY)},
+    }
+    assert _entry_cells(multi_wh, year, ()) == expected_total
+    assert _entry_cells(multi_wh, year, ("youth_group",)) == expected_groups
+    with shared():
+        assert _entry_cells(multi_wh, year, ()) == expected_total
+        assert _entry_cells(multi_wh, year, ("youth_group",)) == expected_groups
+        tables = multi_wh.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'shared_%'"
+        ).fetchall()
+        # The runs of youth groups and the entries placed in every week; no flagged events.
+        assert tables == [(2,)]
+        # February is a month: its events are flagged, in a table of their own.
+        _entry_cells(multi_wh, (FEB,), ())
+        tables = multi_wh.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'shared_%'"
+        ).fetchall()
+        assert tables == [(3,)]

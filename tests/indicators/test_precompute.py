@@ -5,12 +5,14 @@ from collections.abc import Iterator
 import pytest
 
 from ungeindsats.indicators import IndicatorError, Query, Result, all_indicators, get_indicator
+from ungeindsats.indicators.memo import shared
 from ungeindsats.indicators.model import REGISTRY, indicator
 from ungeindsats.indicators.precompute import (
     BLOCK_ALLOCATOR_BYTES,
     CACHE_TABLE,
     CACHED_BREAKDOWNS,
     EXTRA_JOBS,
+    FAMILIES,
     CacheError,
     Extra,
     _json_cells,
@@ -498,3 +500,46 @@ def test_extra_cells_are_json_lists_of_their_values() -> None:
     assert _json_cells(columns, 3) == ['["2", null]', '["3", "støtte"]', '["2", null]']
     assert _json_cells([[1, 2]], 2) == ["[1]", "[2]"]
     assert _json_cells([], 2) == ["[]", "[]"]
+
+
+def test_every_family_member_is_a_registered_indicator_in_one_family() -> None:
+    """A misspelt name in FAMILIES would silently make a family of its own."""
+    members = [name for family in FAMILIES for name in family]
+    assert len(members) == len(set(members))
+    assert set(members) <= {i.name for i in all_indicators()}
+
+
+def test_a_familys_shared_tables_are_dropped_before_the_next_family_runs(
+    feb_2019: Warehouse,
+) -> None:
+    """The jobs run family by family (FAMILIES, in its order, then the rest), each family in a
+    ``memo.shared()`` block of its own: after each job, no table that an earlier family built is
+    left, and the layer holds the same rows as when every job shares one block."""
+    seen_after: list[set[str]] = []
+
+    def progress(done: int, total: int | None) -> None:
+        rows = feb_2019.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'shared_%'"
+        ).fetchall()
+        seen_after.append({name for (name,) in rows})
+
+    summary = compute(feb_2019, progress=progress)
+    layer = _cache(feb_2019)
+    # The first call comes before any job, the last after the swap.
+    per_job = seen_after[1 : len(summary.times) + 1]
+    family_of = {name: i for i, family in enumerate(FAMILIES) for name in family}
+    families = [family_of.get(t.indicator, len(FAMILIES)) for t in summary.times]
+    ranks = [family_of[t.indicator] for t in summary.times if t.indicator in family_of]
+    assert ranks == sorted(ranks)
+    built_by: dict[int, set[str]] = {}
+    for family, tables in zip(families, per_job, strict=True):
+        built_by.setdefault(family, set()).update(tables)
+        earlier = set().union(*(built_by[f] for f in built_by if f != family))
+        assert not tables & earlier
+    # Several families built tables of their own (the check above compared something).
+    assert sum(1 for tables in built_by.values() if tables) >= 3
+    assert seen_after[-1] == set()
+
+    with shared():
+        compute(feb_2019)
+    assert _cache(feb_2019) == layer
