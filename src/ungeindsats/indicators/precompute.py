@@ -130,8 +130,8 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
 each family's jobs together, in a ``memo.shared()`` block of their own, so that a family's
 tables (runs, events, statuses of millions of rows) are dropped before the next family's are
 built: kept to the end, they outgrew the memory limit and DuckDB wrote them to disk and read
-them back (on the national demo 2 GB, about 8 s). An indicator in no family is a family of its
-own. Which family an indicator is in changes how fast, never what it computes."""
+them back (on the national demo 2 GB; about 4 s of the compute). An indicator in no family is
+a family of its own. Which family an indicator is in changes how fast, never what it computes."""
 
 COMPUTE_MEMORY_LIMIT = "4GB"
 """DuckDB's memory limit while computing (the issue allows 6 GB in all; DuckDB spills the rest

@@ -336,7 +336,7 @@ def _flagging(events: Sql) -> Sql:
 FLAGGED_MAX_WEEKS = 5
 """The longest periods (a month's weeks) whose events are flagged (``_flagging``): in longer
 ones every event's person is counted distinct. Finding the persons with several events in each
-year costs more than it saves (on the national demo the report's yearly flows took 1.4 s less
+year costs more than it saves (on the national demo the report's yearly flows took 1.1-1.4 s less
 each)."""
 
 
