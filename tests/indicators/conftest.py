@@ -7,6 +7,16 @@ import pytest
 from ungeindsats.periods import iso_week_number
 from ungeindsats.warehouse import Warehouse, open_warehouse
 
+STATUS_CODES_SQL = (
+    "INSERT INTO status_code VALUES "
+    "(111, 'a_dagpenge', '2.1', 'public_support', NULL, 1),"
+    "(140, 'uddannelseshjaelp', 'uddannelsesparat', 'public_support', NULL, 1),"
+    "(141, 'uddannelseshjaelp', 'aktivitetsparat', 'public_support', NULL, 1),"
+    "(651, NULL, NULL, 'education', NULL, 1)"
+)
+"""The status codes of the hand-made warehouses: A-dagpenge (youth group 1), uddannelseshjælp
+uddannelsesparat (2) and aktivitetsparat (3), and an education."""
+
 
 def week(year: int, number: int) -> int:
     return iso_week_number(year, number)
@@ -33,13 +43,7 @@ def feb_2019() -> Warehouse:
     """
     wh = open_warehouse(None)
     con = wh.con
-    con.execute(
-        "INSERT INTO status_code VALUES "
-        "(111, 'a_dagpenge', '2.1', 'public_support', NULL, 1),"
-        "(140, 'uddannelseshjaelp', 'uddannelsesparat', 'public_support', NULL, 1),"
-        "(141, 'uddannelseshjaelp', 'aktivitetsparat', 'public_support', NULL, 1),"
-        "(651, NULL, NULL, 'education', NULL, 1)"
-    )
+    con.execute(STATUS_CODES_SQL)
     people = {
         1: date(1995, 5, 1),
         2: date(2001, 2, 20),

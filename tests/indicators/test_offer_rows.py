@@ -34,6 +34,8 @@ from ungeindsats.indicators.offers import (
 from ungeindsats.periods import Period, iso_week_number, parse_period
 from ungeindsats.warehouse import Warehouse, open_warehouse
 
+from .conftest import STATUS_CODES_SQL
+
 VIBORG, KBH, AARHUS, COUNTRY = 791, 101, 751, 0
 MUNICIPALITIES = (COUNTRY, VIBORG, KBH, AARHUS)
 
@@ -126,13 +128,7 @@ def edge_wh() -> Warehouse:
     """
     wh = open_warehouse(None)
     con = wh.con
-    con.execute(
-        "INSERT INTO status_code VALUES "
-        "(111, 'a_dagpenge', '2.1', 'public_support', NULL, 1),"
-        "(140, 'uddannelseshjaelp', 'uddannelsesparat', 'public_support', NULL, 1),"
-        "(141, 'uddannelseshjaelp', 'aktivitetsparat', 'public_support', NULL, 1),"
-        "(651, NULL, NULL, 'education', NULL, 1)"
-    )
+    con.execute(STATUS_CODES_SQL)
     born = {
         1: date(1989, 2, 25),
         2: date(2001, 2, 20),

@@ -247,6 +247,12 @@ PERSON_COLUMNS = tuple(dict.fromkeys(re.findall(r"\bp\.(\w+)", " ".join(BREAKDOW
 them, so that a breakdown by them needs no join of ``person`` per query."""
 
 
+def person_columns(alias: str = "p", columns: Sequence[str] = PERSON_COLUMNS) -> str:
+    """SQL: the person's ``columns`` (default ``PERSON_COLUMNS``) of the rows ``alias``, each
+    after a comma, for a select list that carries them."""
+    return "".join(f", {alias}.{c}" for c in columns)
+
+
 def person_of_row(columns: Sequence[str]) -> str:
     """A relation ``f`` whose rows carry the person's ``columns`` (joined in once, when it was
     built): this names them ``p.<column>`` again, row by row, so that the same breakdown and

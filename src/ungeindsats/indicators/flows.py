@@ -23,9 +23,9 @@ import pyarrow.compute as pc
 from ungeindsats.classifications import municipality
 from ungeindsats.indicators.cells import (
     BREAKDOWNS,
-    PERSON_COLUMNS,
     of_periods,
     one_set,
+    person_columns,
     set_columns,
 )
 from ungeindsats.indicators.facts import MAX_AGE, MIN_AGE, ensure_facts
@@ -108,9 +108,6 @@ _ORDER: dict[str, tuple[str, ...]] = {
 
 # --- SQL --------------------------------------------------------------------------------------
 
-# The person's columns every event carries (``runs.event_cells``), from ``person`` p.
-_PERSON = "".join(f", p.{c}" for c in PERSON_COLUMNS)
-
 
 def _band_sql(column: str) -> Sql:
     whens: list[str] = []
@@ -139,6 +136,7 @@ def _reference_events(warehouse: Warehouse, max_gap_weeks: int, *, from_facts: b
     (several times as many) is the cheaper way on the spells' path."""
     runs = Sql("WITH support_run AS (") + shared_runs(warehouse, support_runs_sql(max_gap_weeks))
     band = _band_sql("run_weeks")
+    person = person_columns()
     if from_facts:
         return (
             runs
@@ -146,7 +144,7 @@ def _reference_events(warehouse: Warehouse, max_gap_weeks: int, *, from_facts: b
                 f"""),
     ref_status AS (
         SELECT q.period, f.person_id, f.code, q.last_week AS week, f.municipality, f.district,
-               CAST(f.age AS BIGINT) AS age, q.last_week - u.first_week + 1 AS run_weeks{_PERSON}
+               CAST(f.age AS BIGINT) AS age, q.last_week - u.first_week + 1 AS run_weeks{person}
         FROM q_period AS q
         JOIN week AS w ON w.week = q.last_week
         JOIN fact_status_month AS f ON f.year = w.year AND f.month = w.month AND f.month_end

@@ -40,7 +40,7 @@ from functools import partial
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ungeindsats.indicators.cells import BREAKDOWNS
+from ungeindsats.indicators.cells import BREAKDOWNS, person_columns
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
 from ungeindsats.indicators.memo import plan_for, planned_sets, recall, shared_table, sharing
 from ungeindsats.indicators.model import (
@@ -1020,7 +1020,7 @@ def _shared_relation(warehouse: Warehouse, spec: ShareSql, tables: Mapping[str, 
     for table_name, table in tables.items():
         con.register(table_name, table)
     try:
-        person = "".join(f", p.{c}" for c in PERSON_COLUMNS)
+        person = person_columns("p", PERSON_COLUMNS)
         select = f"{spec.ctes} SELECT f.*{person} FROM {spec.relation} AS f{_PERSON_JOIN}"
         name = shared_table(con, key, select, list(spec.ctes_params))
     finally:

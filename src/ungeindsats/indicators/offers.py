@@ -46,6 +46,7 @@ from ungeindsats.indicators.cells import (
     of_periods,
     one_set,
     period_months,
+    person_columns,
     person_of_row,
     query_key,
     set_columns,
@@ -184,12 +185,6 @@ def per_municipality(
 # --- offers ----------------------------------------------------------------------------------
 
 
-def _person_columns(alias: str) -> str:
-    """SQL: the person's columns that the breakdowns read (sex, origin), of the rows ``alias``,
-    each after a comma: joined in with the birth date, they are carried to ``offer_row``."""
-    return "".join(f", {alias}.{c}" for c in PERSON_COLUMNS)
-
-
 # The months in which a person was both in an offer and on public support, within the weeks
 # asked about: only these weeks can put a recipient in an offer (an offer outside the benefit
 # weeks never gets here). Status spell and offer are cut to their common interval first
@@ -224,7 +219,7 @@ offer_spell AS MATERIALIZED (
 ),
 offer_piece AS (
     SELECT o.person_id, o.code, o.offer_type, r.municipality, r.district,
-           p.birth_date{_person_columns("p")},
+           p.birth_date{person_columns("p")},
            greatest(o.first_week, r.first_week) AS first_week,
            least(o.last_week, coalesce(r.last_week, o.last_week)) AS last_week
     FROM offer_spell AS o
@@ -238,7 +233,7 @@ offer_piece AS (
 offer_aged AS (
     -- The pieces are named p: the age and birthday SQL reads p.birth_date.
     SELECT p.person_id, p.code, p.offer_type, p.municipality, p.district,
-           p.age{_person_columns("p")},
+           p.age{person_columns("p")},
            greatest(p.first_week, {birthday_week("p.age")}) AS first_week,
            least(p.last_week, {birthday_week("p.age + 1")} - 1) AS last_week
     FROM (
@@ -250,7 +245,7 @@ offer_aged AS (
 offer_week AS (
     SELECT a.municipality, CAST(a.month_no // 12 AS SMALLINT) AS year,
            CAST(a.month_no % 12 + 1 AS SMALLINT) AS month, a.person_id, a.code, a.district,
-           a.offer_type, CAST(a.age AS SMALLINT) AS age{_person_columns("a")}
+           a.offer_type, CAST(a.age AS SMALLINT) AS age{person_columns("a")}
     FROM (
         SELECT a.*, unnest(range(wf.year * 12 + wf.month - 1, wl.year * 12 + wl.month))
                AS month_no

@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 import duckdb
@@ -278,21 +279,16 @@ def _jobs(
 def _families(jobs: Sequence[_Job]) -> list[list[_Job]]:
     """The jobs by ``FAMILIES``, in its order, then those of indicators in no family, each
     indicator its own family; each indicator's jobs in their order."""
-    family_of = {name: i for i, names in enumerate(FAMILIES) for name in names}
-    families: dict[object, list[_Job]] = {i: [] for i in range(len(FAMILIES))}
-    for job in jobs:
+    place = {name: (i, j) for i, names in enumerate(FAMILIES) for j, name in enumerate(names)}
+    unlisted = (len(FAMILIES), 0)
+    # A stable sort: each indicator's jobs, and the unlisted indicators, keep their order.
+    ordered = sorted(jobs, key=lambda job: place.get(job.indicator.name, unlisted))
+
+    def family(job: _Job) -> object:
         name = job.indicator.name
-        families.setdefault(family_of.get(name, name), []).append(job)
-    ordered = [families[i] for i in range(len(FAMILIES))]
-    ordered.extend(family for key, family in families.items() if not isinstance(key, int))
-    return [
-        sorted(family, key=lambda job: _member_rank(job, family_of)) for family in ordered if family
-    ]
+        return place[name][0] if name in place else name
 
-
-def _member_rank(job: _Job, family_of: dict[str, int]) -> int:
-    name = job.indicator.name
-    return FAMILIES[family_of[name]].index(name) if name in family_of else 0
+    return [list(members) for _, members in groupby(ordered, key=family)]
 
 
 def _cache_rows(table: pa.Table, job: _Job, offset: int = 0) -> pa.Table:

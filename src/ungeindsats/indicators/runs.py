@@ -30,12 +30,12 @@ import duckdb
 import pyarrow as pa
 
 from ungeindsats.indicators.cells import (
-    PERSON_COLUMNS,
     carried_columns,
     joins_for,
     multi_flag,
     multi_pairs_sql,
     person_cells,
+    person_columns,
     person_of_row,
 )
 from ungeindsats.indicators.facts import AGE_AT_THURSDAY
@@ -218,10 +218,9 @@ def placed_weeks(source: str, columns: Sequence[str]) -> str:
     for the age anyway; carried, a breakdown by sex needs no join of millions of events again).
     A week's place and age do not depend on the periods asked."""
     extra = "".join(f", e.{c}" for c in columns)
-    person = "".join(f", p.{c}" for c in PERSON_COLUMNS)
     return f"""
     SELECT e.person_id, e.code, e.week, r.municipality, r.district,
-           {AGE_AT_THURSDAY} AS age{extra}{person}
+           {AGE_AT_THURSDAY} AS age{extra}{person_columns()}
     FROM {source} AS e
     JOIN week AS w ON w.week = e.week
     JOIN person AS p ON p.person_id = e.person_id
