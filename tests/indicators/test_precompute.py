@@ -183,9 +183,9 @@ def test_rebuilt_facts_make_the_layer_stale(feb_2019: Warehouse) -> None:
 
 
 def test_an_interrupted_compute_leaves_the_old_layer_intact(feb_2019: Warehouse) -> None:
-    """Ctrl-C after three of the jobs (fte in total and by two breakdowns are in the build table
-    by then): the previous layer, its coverage and its import stamp are untouched, and no build
-    table is left behind."""
+    """Ctrl-C after three of the jobs (fte in total and by two breakdowns are computed by then):
+    the previous layer, its coverage and its import stamp are untouched, and no build table (as
+    earlier versions made) is left behind."""
     compute(feb_2019, indicators=SUPPORT)
     before = _cache(feb_2019)
     _new_import(feb_2019)

@@ -11,10 +11,11 @@ months (one grouped SQL query), instead of once per municipality × month. Value
 indicators' own (their default age band); the layer never computes anything itself, so a figure
 read from it is the figure ``ungeindsats indicator`` prints.
 
-The layer is rebuilt whole: rows go into a build table, which one transaction sorts into
-``indicator_cache`` (sorted by indicator, municipality and period so that DuckDB's per-block
-min/max statistics skip almost every block on a lookup), together with its coverage and the
-import it was built from (``derived_meta``). A failure midway leaves the previous layer as it was.
+The layer is rebuilt whole: the jobs' rows are kept in memory (Arrow) until all are done, and
+one transaction writes them into ``indicator_cache`` (sorted by indicator, municipality and
+period so that DuckDB's per-block min/max statistics skip almost every block on a lookup),
+together with its coverage and the import it was built from (``derived_meta``). A failure
+midway leaves the previous layer as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from itertools import groupby
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -45,6 +47,7 @@ from ungeindsats.indicators.model import (
     all_indicators,
     get_indicator,
 )
+from ungeindsats.indicators.runs import registered
 from ungeindsats.periods import Period, PeriodError, parse_period
 from ungeindsats.warehouse import Warehouse
 
@@ -152,15 +155,44 @@ _BUILD_COVERAGE = "indicator_cache_coverage_build"
 _META_NAME = "indicator_cache"
 _RUN_COMPUTE = "kør 'ungeindsats compute'"
 
-_CACHE_COLUMNS = (
-    "indicator VARCHAR NOT NULL, municipality SMALLINT NOT NULL, period VARCHAR NOT NULL, "
-    "breakdown VARCHAR NOT NULL, cell VARCHAR NOT NULL, value DOUBLE, persons BIGINT, "
-    "numerator DOUBLE, denominator DOUBLE, position BIGINT"
+_CACHE_SCHEMA = pa.schema(
+    [
+        pa.field("indicator", pa.string(), nullable=False),
+        pa.field("municipality", pa.int16(), nullable=False),
+        pa.field("period", pa.string(), nullable=False),
+        pa.field("breakdown", pa.string(), nullable=False),
+        pa.field("cell", pa.string(), nullable=False),
+        pa.field("value", pa.float64()),
+        pa.field("persons", pa.int64()),
+        pa.field("numerator", pa.float64()),
+        pa.field("denominator", pa.float64()),
+        pa.field("position", pa.int64()),
+    ]
 )
-_COVERAGE_COLUMNS = (
-    "indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, first_period VARCHAR, "
-    "last_period VARCHAR, rows BIGINT, skipped_reason VARCHAR, answers VARCHAR"
+_COVERAGE_SCHEMA = pa.schema(
+    [
+        pa.field("indicator", pa.string(), nullable=False),
+        pa.field("breakdown", pa.string(), nullable=False),
+        pa.field("first_period", pa.string()),
+        pa.field("last_period", pa.string()),
+        pa.field("rows", pa.int64()),
+        pa.field("skipped_reason", pa.string()),
+        pa.field("answers", pa.string()),
+    ]
 )
+_SQL_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int16(): "SMALLINT",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+}
+
+
+def _columns_sql(schema: pa.Schema) -> str:
+    """The column definitions of a table of ``schema``."""
+    return ", ".join(
+        f"{f.name} {_SQL_TYPES[f.type]}{'' if f.nullable else ' NOT NULL'}" for f in schema
+    )
 
 
 class CacheError(IndicatorError):
@@ -220,6 +252,17 @@ class ComputeSummary:
             )
             lines.append(f"Sprunget over: {what}: {skip.reason}")
         return "\n".join(lines)
+
+
+@dataclass
+class _Rows:
+    """The layer being built: the jobs' rows (``_CACHE_SCHEMA``) and a coverage row per job.
+    Kept in memory and written once (``_swap``): inserted job by job into a table and sorted
+    from it they took three times as long (on the national demo 7.1 s for 5 million rows,
+    against 2.4 s)."""
+
+    rows: list[pa.Table] = field(default_factory=list)
+    coverage: list[tuple[object, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -306,13 +349,13 @@ def _cache_rows(table: pa.Table, job: _Job, offset: int = 0) -> pa.Table:
     elif job.breakdown:
         cell = column(job.breakdown, pa.string())
     else:
-        cell = pa.array([""] * n, pa.string())
+        cell = _repeated("", n)
     return pa.table(
         {
-            "indicator": pa.array([job.indicator.name] * n, pa.string()),
+            "indicator": _repeated(job.indicator.name, n),
             "municipality": column("municipality", pa.int16()),
             "period": column("period", pa.string()),
-            "breakdown": pa.array([job.breakdown] * n, pa.string()),
+            "breakdown": _repeated(job.breakdown, n),
             # A missing breakdown value (e.g. no youth group) is a cell of its own: ''.
             "cell": pc.fill_null(cell, ""),
             "value": column("value", pa.float64()),
@@ -320,9 +363,15 @@ def _cache_rows(table: pa.Table, job: _Job, offset: int = 0) -> pa.Table:
             "numerator": column("numerator", pa.float64()),
             "denominator": column("denominator", pa.float64()),
             # The indicator's own order of its rows, which a report keeps (``layer_result``).
-            "position": pa.array(range(offset, offset + n), pa.int64()),
-        }
+            "position": pa.array(np.arange(offset, offset + n, dtype=np.int64)),
+        },
+        schema=_CACHE_SCHEMA,
     )
+
+
+def _repeated(text: str, n: int) -> pa.Array:
+    """``text`` ``n`` times (a Python list of millions of strings costs seconds in a compute)."""
+    return pa.repeat(pa.scalar(text, pa.string()), n)
 
 
 def _json_cells(columns: Sequence[list[Any]], rows: int) -> list[str]:
@@ -444,38 +493,33 @@ def _build(
     sets: tuple[tuple[str, ...], ...],
     report: Progress,
 ) -> tuple[list[JobTime], list[Skipped], int]:
-    """Run the jobs into build tables and swap them in; the build tables never outlive it."""
+    """Run the jobs and swap their rows in as the layer."""
     con = warehouse.con
     total = len(jobs) + 1
     report(0, total)
+    # Earlier versions built the layer in tables of the database: an interrupted one may have
+    # left them.
     con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
     con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
     drop_leftovers(con)
-    # Temporary: written a third faster (no compression for storage); _swap sorts it into the
-    # database.
-    con.execute(f"CREATE TEMP TABLE {_BUILD_TABLE} ({_CACHE_COLUMNS})")
-    con.execute(f"CREATE TEMP TABLE {_BUILD_COVERAGE} ({_COVERAGE_COLUMNS})")
+    layer = _Rows()
     times: list[JobTime] = []
     skipped: list[Skipped] = []
     done = 0
-    try:
-        for family in _families(jobs):
-            # What the family builds is dropped when its block ends (FAMILIES).
-            with shared():
-                for job in family:
-                    job_started = time.perf_counter()
-                    outcome = _run_job(warehouse, job, municipalities, months, sets)
-                    if isinstance(outcome, Skipped):
-                        skipped.append(outcome)
-                    rows = outcome if isinstance(outcome, int) else 0
-                    seconds = time.perf_counter() - job_started
-                    times.append(JobTime(job.indicator.name, job.breakdown, seconds, rows))
-                    done += 1
-                    report(done, total)
-        cache_rows = _swap(warehouse, import_id)
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {_BUILD_TABLE}")
-        con.execute(f"DROP TABLE IF EXISTS {_BUILD_COVERAGE}")
+    for family in _families(jobs):
+        # What the family builds is dropped when its block ends (FAMILIES).
+        with shared():
+            for job in family:
+                job_started = time.perf_counter()
+                outcome = _run_job(warehouse, job, municipalities, months, sets, layer)
+                if isinstance(outcome, Skipped):
+                    skipped.append(outcome)
+                rows = outcome if isinstance(outcome, int) else 0
+                seconds = time.perf_counter() - job_started
+                times.append(JobTime(job.indicator.name, job.breakdown, seconds, rows))
+                done += 1
+                report(done, total)
+    cache_rows = _swap(warehouse, layer, import_id)
     report(total, total)
     return times, skipped, cache_rows
 
@@ -486,12 +530,12 @@ def _run_job(
     municipalities: tuple[int, ...],
     months: list[Period],
     sets: tuple[tuple[str, ...], ...],
+    layer: _Rows,
 ) -> Skipped | int:
-    """Compute one indicator × breakdown for everything at once into the build table; the
-    number of rows, or why it was skipped. An extra job is asked one calendar year at a time, so
+    """Compute one indicator × breakdown for everything at once into ``layer``; the number of
+    rows, or why it was skipped. An extra job is asked one calendar year at a time, so
     that a note (e.g. "status data begin in 2012M01") is known for the year it concerns, not for
     the whole layer (``layer_result`` reads only answers without notes)."""
-    con = warehouse.con
     name, breakdown = job.indicator.name, job.breakdown
     cadence = job.indicator.cadence if job.extra is None else job.extra.periods
     periods = _cadence_periods(cadence, months)
@@ -518,29 +562,14 @@ def _run_job(
                 notes = list(result.notes)
                 answers.append([chunk[0].label(), chunk[-1].label(), result.source, notes])
     except IndicatorError as exc:
-        con.execute(
-            f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, NULL, NULL, 0, ?, NULL)",
-            [name, breakdown, str(exc)],
-        ).fetchall()
+        layer.coverage.append((name, breakdown, None, None, 0, str(exc), None))
         return Skipped(name, breakdown, str(exc))
     rows = pa.concat_tables(parts)
-    con.register("indicator_cache_rows", rows)
-    try:
-        con.execute(f"INSERT INTO {_BUILD_TABLE} SELECT * FROM indicator_cache_rows").fetchall()
-    finally:
-        con.unregister("indicator_cache_rows")
+    layer.rows.append(rows)
     # Each answer's periods, source and notes, for a report that reads the layer.
-    con.execute(
-        f"INSERT INTO {_BUILD_COVERAGE} VALUES (?, ?, ?, ?, ?, NULL, ?)",
-        [
-            name,
-            breakdown,
-            periods[0].label(),
-            periods[-1].label(),
-            rows.num_rows,
-            json.dumps(answers, ensure_ascii=False),
-        ],
-    ).fetchall()
+    answered = json.dumps(answers, ensure_ascii=False)
+    first, last = periods[0].label(), periods[-1].label()
+    layer.coverage.append((name, breakdown, first, last, rows.num_rows, None, answered))
     return int(rows.num_rows)
 
 
@@ -557,23 +586,33 @@ def _cadence_periods(cadence: str, months: list[Period]) -> list[Period]:
     ]
 
 
-def _swap(warehouse: Warehouse, import_id: int) -> int:
-    """Replace the layer by the build table in one transaction; the number of rows."""
-    with warehouse.transaction() as con:
+def _swap(warehouse: Warehouse, layer: _Rows, import_id: int) -> int:
+    """Replace the layer by ``layer``'s rows in one transaction; the number of rows."""
+    rows = pa.concat_tables(layer.rows) if layer.rows else _CACHE_SCHEMA.empty_table()
+    coverage = pa.Table.from_pylist(
+        [dict(zip(_COVERAGE_SCHEMA.names, row, strict=True)) for row in layer.coverage],
+        schema=_COVERAGE_SCHEMA,
+    )
+    with (
+        warehouse.transaction() as con,
+        registered(con, "layer_rows", rows),
+        registered(con, "layer_coverage", coverage),
+    ):
+        con.execute(f"CREATE OR REPLACE TABLE {CACHE_TABLE} ({_columns_sql(_CACHE_SCHEMA)})")
         # Sorted so that a lookup by indicator, municipality and period touches one block.
         con.execute(
-            f"CREATE OR REPLACE TABLE {CACHE_TABLE} AS SELECT * FROM {_BUILD_TABLE} "
+            f"INSERT INTO {CACHE_TABLE} SELECT * FROM layer_rows "
             "ORDER BY indicator, municipality, period, breakdown, cell"
         )
+        con.execute(f"CREATE OR REPLACE TABLE {COVERAGE_TABLE} ({_columns_sql(_COVERAGE_SCHEMA)})")
         con.execute(
-            f"CREATE OR REPLACE TABLE {COVERAGE_TABLE} AS SELECT * FROM {_BUILD_COVERAGE} "
-            "ORDER BY indicator, breakdown"
+            f"INSERT INTO {COVERAGE_TABLE} "
+            "SELECT * FROM layer_coverage ORDER BY indicator, breakdown"
         )
         con.execute(
             "INSERT OR REPLACE INTO derived_meta VALUES (?, ?, now())", [_META_NAME, import_id]
         )
-        [(rows,)] = con.execute(f"SELECT count(*) FROM {CACHE_TABLE}").fetchall()
-    return int(rows)
+    return int(rows.num_rows)
 
 
 def cache_stale(warehouse: Warehouse) -> bool:
