@@ -15,6 +15,7 @@ from ungeindsats.indicators import Query, Result, get_indicator
 from ungeindsats.indicators.facts import ensure_facts
 from ungeindsats.indicators.flows import (
     _EXPRESSIONS,
+    REFERENCE_PAIRS,
     _entry_events,
     _from_facts,
     _reference_events,
@@ -230,9 +231,11 @@ def _reference_event_cells(
 ) -> list[dict[str, object]]:
     query = Query((COUNTRY, VIBORG, KBH), periods, by=by)
     events = _reference_events(wh, MAX_GAP_WEEKS, from_facts=from_facts)
+    # From the facts the persons with several events are found from the facts too.
+    pairs = REFERENCE_PAIRS if from_facts else None
     with registered(wh.con, "q_period", period_table(periods, reference_week=True)):
         cells = event_cells(
-            wh, query, events, by=by, filters={}, ages=ages, expressions=_EXPRESSIONS
+            wh, query, events, by=by, filters={}, ages=ages, expressions=_EXPRESSIONS, pairs=pairs
         )
     return sorted(cells.to_pylist(), key=repr)
 

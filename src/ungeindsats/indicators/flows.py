@@ -189,6 +189,20 @@ def _reference_events(warehouse: Warehouse, max_gap_weeks: int, *, from_facts: b
     )
 
 
+REFERENCE_PAIRS = Sql(
+    """SELECT q.period, f.person_id
+    FROM q_period AS q
+    JOIN week AS w ON w.week = q.last_week
+    JOIN fact_status_month AS f ON f.year = w.year AND f.month = w.month AND f.month_end
+    GROUP BY q.period, f.person_id
+    HAVING count(*) > 1"""
+)
+"""The persons with several reference events in a period, for the events read from the facts
+(``_reference_events``): each event is one of the person's ``month_end`` rows of the month
+(every such week lies in exactly one run of support), so the pairs are found from the facts
+without keeping the events for a second reading (``runs.event_cells``)."""
+
+
 def _from_facts(periods: Sequence[Period], ages: tuple[int, int]) -> bool:
     """Whether the reference events can be read from the facts (``_reference_events``)."""
     in_facts = ages[0] >= MIN_AGE and ages[1] <= MAX_AGE
@@ -516,16 +530,18 @@ def _reference_cells(name: str, warehouse: Warehouse, query: Query) -> pa.Table:
     every = query.by if sets is None else set_columns(sets)
 
     def count() -> pa.Table:
+        from_facts = _from_facts(periods, ages)
         with registered(warehouse.con, "q_period", period_table(periods, reference_week=True)):
             return event_cells(
                 warehouse,
                 query,
-                _reference_events(warehouse, MAX_GAP_WEEKS, from_facts=_from_facts(periods, ages)),
+                _reference_events(warehouse, MAX_GAP_WEEKS, from_facts=from_facts),
                 by=every,
                 filters=query.filters,
                 ages=ages,
                 expressions=_EXPRESSIONS,
                 sets=sets,
+                pairs=REFERENCE_PAIRS if from_facts else None,
             )
 
     filters = tuple(sorted(query.filters.items()))

@@ -269,6 +269,7 @@ def event_cells(
     expressions: Mapping[str, str],
     condition: Sql | None = None,
     sets: Sequence[Sequence[str]] | None = None,
+    pairs: Sql | None = None,
 ) -> pa.Table:
     """Count events per municipality, period and breakdown cell.
 
@@ -278,6 +279,10 @@ def event_cells(
     ``expressions`` maps breakdown names to SQL over ``f`` (the event), ``c`` (``code_dim`` of
     the event's code) and ``p`` (the person's columns that the event carries). ``condition``
     (SQL over the same) narrows the counted events, e.g. to a numerator.
+
+    ``pairs`` is SQL of the (period, person_id) pairs with more than one event in ``ev``, for
+    events whose source knows them more cheaply than ``ev`` does (``_flagging``); None: found
+    from ``ev``.
 
     Columns: municipality, period, *by, events, persons (distinct, uncensored), censored; with
     ``sets`` (subsets of ``by``) the cells of each set, counted in one pass, and ``cell_set``
@@ -314,7 +319,7 @@ def event_cells(
         sets=sets,
     )
     columns = "".join(f", {b}" for b in by) + (", cell_set" if sets is not None else "")
-    sql = _flagged_events(warehouse, events) + Sql(f", {cells}", params)
+    sql = _flagged_events(warehouse, events, pairs) + Sql(f", {cells}", params)
     text = (
         f"SELECT municipality, period{columns}, events, persons, censored "
         f"FROM ({sql.text}) AS cells"
@@ -322,13 +327,18 @@ def event_cells(
     return warehouse.con.sql(text, params=dict(sql.params)).to_arrow_table()
 
 
-def _flagging(events: Sql) -> Sql:
+def _flagging(events: Sql, pairs: Sql | None) -> Sql:
     """``events`` followed by ``ev_flagged``: the events with the ``multi`` flag of
-    ``cells.multi_flag`` (the person has several events in the period)."""
+    ``cells.multi_flag`` (the person has several events in the period), by ``pairs`` or, None,
+    by the events' own pairs. Found from the events, the pairs make DuckDB keep every event in
+    memory for a second reading (on the national demo the reference events' 9.7 million)."""
     join, multi = multi_flag("ev_pairs", "ev")
-    return events + Sql(
-        f""", ev_pairs AS ({multi_pairs_sql("ev")}),
-    ev_flagged AS (SELECT ev.*, {multi} AS multi FROM ev{join}) """
+    found = Sql(multi_pairs_sql("ev")) if pairs is None else pairs
+    return (
+        events
+        + Sql(", ev_pairs AS (")
+        + found
+        + Sql(f"), ev_flagged AS (SELECT ev.*, {multi} AS multi FROM ev{join}) ")
     )
 
 
@@ -339,8 +349,8 @@ year costs more than it saves (on the national demo the report's yearly flows to
 each)."""
 
 
-def _flagged_events(warehouse: Warehouse, events: Sql) -> Sql:
-    """``_flagging(events)``, or, inside ``memo.shared()``, ``ev_flagged`` read from a table
+def _flagged_events(warehouse: Warehouse, events: Sql, pairs: Sql | None = None) -> Sql:
+    """``_flagging(events, pairs)``, or, inside ``memo.shared()``, ``ev_flagged`` read from a table
     built the first time the same events (same SQL, parameters and ``q_period``) are asked for:
     the numerator and denominator of every breakdown of a flow indicator rest on the same events,
     and building them (runs over every spell in the country) is the expensive part. When every
@@ -350,10 +360,10 @@ def _flagged_events(warehouse: Warehouse, events: Sql) -> Sql:
     periods = tuple(con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
     if periods and all(last - first + 1 > FLAGGED_MAX_WEEKS for _, first, last in periods):
         return events + Sql(", ev_flagged AS (SELECT ev.*, 1 AS multi FROM ev) ")
-    flagged = _flagging(events)
+    flagged = _flagging(events, pairs)
     if not sharing():
         return flagged
-    key = ("events", id(warehouse), events.text, tuple(sorted(events.params.items())), periods)
+    key = ("events", id(warehouse), flagged.text, tuple(sorted(flagged.params.items())), periods)
     name = shared_table(con, key, f"{flagged.text} SELECT * FROM ev_flagged", dict(flagged.params))
     return flagged if name is None else Sql(f"WITH ev_flagged AS (SELECT * FROM {name}) ")
 
