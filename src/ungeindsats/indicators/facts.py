@@ -24,6 +24,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ungeindsats.classifications import YouthGroupMapping
+from ungeindsats.indicators.memo import recall
 from ungeindsats.warehouse import Warehouse
 
 MIN_AGE, MAX_AGE = 15, 29
@@ -193,6 +194,12 @@ def facts_stale(warehouse: Warehouse) -> bool:
 
 
 def ensure_facts(warehouse: Warehouse) -> None:
-    """Build the facts if they are missing or stale."""
-    if facts_stale(warehouse):
-        build_facts(warehouse)
+    """Build the facts if they are missing or stale; inside ``memo.shared()`` (no import can
+    happen there) asked once, not by each of the compute's hundreds of queries."""
+
+    def ensure() -> bool:
+        if facts_stale(warehouse):
+            build_facts(warehouse)
+        return True
+
+    recall(("facts_fresh", id(warehouse)), ensure)

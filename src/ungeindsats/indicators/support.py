@@ -133,11 +133,14 @@ def _rate(name: str, warehouse: Warehouse, query: Query, scale: float) -> Result
     cells = _fte_cells(warehouse, query, ages)
     pop = population(warehouse, query, ages)
     pop_by = [b for b in query.by if b in POPULATION_BREAKDOWNS]
-    rows = cells.table.to_pylist()
-    values = []
-    for row in rows:
-        key = (row["municipality"], row["period"], *(row[b] for b in pop_by))
-        values.append(row["weeks"] / row["period_weeks"] / require_population(pop, key) * scale)
+    # Column by column: the table's rows as dicts took most of a compute's Python time.
+    table = cells.table
+    keys = zip(*(table[c].to_pylist() for c in ("municipality", "period", *pop_by)), strict=True)
+    weeks = zip(table["weeks"].to_pylist(), table["period_weeks"].to_pylist(), strict=True)
+    values: list[float | None] = [
+        w / p / require_population(pop, key) * scale
+        for (w, p), key in zip(weeks, keys, strict=True)
+    ]
     return _result(name, query, cells, values)
 
 
