@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from ungeindsats.classifications import municipality
 from ungeindsats.indicators.cells import (
     BREAKDOWNS,
+    multi_pairs_sql,
     of_periods,
     one_set,
     person_columns,
@@ -190,12 +191,13 @@ def _reference_events(warehouse: Warehouse, max_gap_weeks: int, *, from_facts: b
 
 
 REFERENCE_PAIRS = Sql(
-    """SELECT q.period, f.person_id
-    FROM q_period AS q
-    JOIN week AS w ON w.week = q.last_week
-    JOIN fact_status_month AS f ON f.year = w.year AND f.month = w.month AND f.month_end
-    GROUP BY q.period, f.person_id
-    HAVING count(*) > 1"""
+    multi_pairs_sql(
+        """(SELECT q.period, f.person_id
+        FROM q_period AS q
+        JOIN week AS w ON w.week = q.last_week
+        JOIN fact_status_month AS f ON f.year = w.year AND f.month = w.month AND f.month_end
+    ) AS month_end_rows"""
+    )
 )
 """The persons with several reference events in a period, for the events read from the facts
 (``_reference_events``): each event is one of the person's ``month_end`` rows of the month
