@@ -14,9 +14,11 @@ of the time of a ``compute`` of the whole country.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -49,6 +51,24 @@ def joins_for(sql: str, *aliases: str) -> str:
     """The joins of ``code_dim`` (alias c) and ``person`` (p) to the rows ``f`` that ``sql``
     reads, among ``aliases``: a join nobody reads costs a hash of millions of rows."""
     return "".join(f" {_JOINS[a]}" for a in aliases if re.search(rf"\b{a}\.", sql))
+
+
+@contextmanager
+def parameter_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """``table`` (a query's few periods or weeks) as a temporary table ``name`` for the duration
+    of the block. Not a registered Arrow table: DuckDB keeps a copy of every CTE that reads one
+    and is read more than once, and ``person_cells`` reads its rows twice so as not to keep
+    millions of them."""
+    con.register(f"{name}_arrow", table)
+    try:
+        # The name is our own constant; the temporary table lives in the connection only.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    finally:
+        con.unregister(f"{name}_arrow")
+    try:
+        yield
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def period_months(periods: Sequence[Period]) -> pa.Table:
@@ -105,6 +125,7 @@ def person_cells(
     municipal: str | None,
     country: bool,
     sets: Sequence[Sequence[str]] | None = None,
+    all_multi: bool = False,
 ) -> str:
     """SQL (the tail of a WITH clause) counting ``rows`` per municipality (0 = Hele landet, its
     own aggregate: a person counted in two municipalities is one person in the country),
@@ -116,12 +137,16 @@ def person_cells(
     ``municipality`` choosing the municipalities (None: none), ``country`` adds the country.
 
     Columns: municipality, period, *by, the aggregates (BIGINT), persons (distinct persons
-    among counted rows). Persons with a single row in the period are summed; only those with
-    several (``multi``) need a distinct count.
+    among counted rows). Persons with a single row in the period are summed; only the rows of
+    those with several (``multi``) are kept and counted distinct. ``all_multi``: ``multi`` is 1
+    in every row (in periods longer than a month nearly everybody has several rows), so all the
+    rows are kept.
 
-    ``sets`` (subsets of ``by``) counts the cells of each set in one pass over the rows
-    (``GROUPING SETS``) instead of ``by`` alone: a column ``cell_set`` (``set_id``) tells
-    which set a row belongs to, and the columns of ``by`` outside its set are NULL.
+    ``sets`` (subsets of ``by``) counts the cells of each set in one pass over the rows instead
+    of ``by`` alone: a column ``cell_set`` (``set_id``) tells which set a row belongs to, and
+    the columns of ``by`` outside its set are NULL. The sums of each set are rolled up from
+    those of the cells of all of ``by`` (``GROUPING SETS`` over the rows would read every row
+    once per set).
     """
     keys = "".join(f", {b}" for b in by)
     names = list(aggregates)
@@ -138,14 +163,38 @@ def person_cells(
 
     cell_set = "" if sets is None else f", {cell_set_sql(by)}"
     keyed = f"{keys}, cell_set" if sets is not None else keys
-    head = f"""
-    cell_rows AS ({rows}),
-    cell_singles AS (
-        SELECT municipality, period{keys}{cell_set}{values},
+    summed = f"""
+        SELECT municipality, period{keys}{values},
                sum(CASE WHEN multi = 0 THEN counted ELSE 0 END) AS persons
-        FROM cell_rows {grouped("municipality", "period")}
+        FROM cell_rows GROUP BY municipality, period{keys}"""
+    if sets is not None:
+        summed = f"""
+        SELECT municipality, period{keys}{cell_set}{values}, sum(persons) AS persons
+        FROM ({summed}) AS finest {grouped("municipality", "period")}"""
+    # The persons with several rows, counted distinct by municipality and in the whole country
+    # in one pass: the municipalities chosen are picked from its cells (the municipality is in
+    # their key), so that DuckDB reads the rows once.
+    levels = [("municipality", "period")] if municipal is not None else []
+    levels += [("period",)] if country else []
+    if not levels:
+        raise ValueError("person_cells needs municipalities or the country")
+    cells_sets = [(*level, *s) for level in levels for s in (sets if sets is not None else [by])]
+    whole = "GROUPING(municipality)" if len(levels) == 2 else "0" if municipal else "1"
+    # The rows are read twice, summed and filtered: kept whole for that (DuckDB's default for
+    # a CTE read twice), millions of rows cost more than reading their source again; only the
+    # rows of several per person are kept, unless that is all of them.
+    keep = "" if all_multi else "NOT "
+    head = f"""
+    cell_rows AS {keep}MATERIALIZED ({rows}),
+    cell_sums AS ({summed}
+    ),
+    cell_multi AS (
+        SELECT {"municipality" if municipal else "NULL AS municipality"}, period{keys}{cell_set},
+               {whole} AS whole,
+               count(DISTINCT person_id) AS persons
+        FROM cell_rows WHERE multi = 1 AND counted = 1
+        GROUP BY {grouping_sets(cells_sets)}
     )"""
-    multi = "FROM cell_rows WHERE multi = 1 AND counted = 1"
     parts = []
     if municipal is not None:
         parts.append(
@@ -153,11 +202,11 @@ def person_cells(
     SELECT CAST(municipality AS SMALLINT) AS municipality, period{keyed}{outer},
            CAST(sum(persons) AS BIGINT) AS persons
     FROM (
-        SELECT municipality, period{keyed}{plain}, persons FROM cell_singles
+        SELECT municipality, period{keyed}{plain}, persons FROM cell_sums
         WHERE {municipal}
         UNION ALL
-        SELECT municipality, period{keys}{cell_set}{nulls}, count(DISTINCT person_id) {multi}
-        AND {municipal} {grouped("municipality", "period")}
+        SELECT municipality, period{keyed}{nulls}, persons FROM cell_multi
+        WHERE whole = 0 AND {municipal}
     ) AS municipal_parts
     GROUP BY municipality, period{keyed}"""
         )
@@ -167,15 +216,12 @@ def person_cells(
     SELECT CAST({COUNTRY} AS SMALLINT) AS municipality, period{keyed}{outer},
            CAST(sum(persons) AS BIGINT) AS persons
     FROM (
-        SELECT period{keyed}{plain}, persons FROM cell_singles
+        SELECT period{keyed}{plain}, persons FROM cell_sums
         UNION ALL
-        SELECT period{keys}{cell_set}{nulls}, count(DISTINCT person_id) {multi}
-        {grouped("period")}
+        SELECT period{keyed}{nulls}, persons FROM cell_multi WHERE whole = 1
     ) AS country_parts
     GROUP BY period{keyed}"""
         )
-    if not parts:
-        raise ValueError("person_cells needs municipalities or the country")
     return f"{head} {' UNION ALL '.join(parts)}"
 
 
@@ -313,11 +359,8 @@ def _support_cells(
     periods = periods.append_column(
         "monthly", pc.is_in(periods["period"], pa.array(monthly, pa.string()))
     )
-    con.register("q_period", periods)
-    try:
+    with parameter_table(con, "q_period", periods):
         cells = _support_cells_in_periods(warehouse, query, ages, sets)
-    finally:
-        con.unregister("q_period")
     if sets is None:
         return {query.by: cells}
     return {s: one_set(warehouse, cells, query.by, s) for s in sets}
@@ -364,7 +407,8 @@ def _support_cells_in_periods(
                 "support_pairs",
                 f"support_pairs AS ({support_pairs_sql('q_period')}), ",
             )
-    rows_cte = f"{pairs_cte}support_row AS ({support_rows_sql((*query.by, *query.filters), pairs)})"
+    support_rows = support_rows_sql((*query.by, *query.filters), pairs)
+    rows_cte = f"{pairs_cte}support_row AS NOT MATERIALIZED ({support_rows})"
     where = ["f.age BETWEEN ? AND ?"]
     params: list[object] = [ages[0], ages[1]]
     for name, values in query.filters.items():
@@ -392,6 +436,7 @@ def _support_cells_in_periods(
         municipal=in_municipal if municipal else None,
         country=COUNTRY in query.municipalities,
         sets=sets,
+        all_multi=not monthly,
     )
     by = "".join(f", {b}" for b in query.by) + (", cell_set" if sets is not None else "")
     sql_text = (

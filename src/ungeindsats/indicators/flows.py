@@ -26,6 +26,7 @@ from ungeindsats.indicators.cells import (
     multi_pairs_sql,
     of_periods,
     one_set,
+    parameter_table,
     person_columns,
     set_columns,
 )
@@ -533,7 +534,7 @@ def _reference_cells(name: str, warehouse: Warehouse, query: Query) -> pa.Table:
 
     def count() -> pa.Table:
         from_facts = _from_facts(periods, ages)
-        with registered(warehouse.con, "q_period", period_table(periods, reference_week=True)):
+        with parameter_table(warehouse.con, "q_period", period_table(periods, reference_week=True)):
             return event_cells(
                 warehouse,
                 query,
@@ -721,7 +722,7 @@ def _flow_cells(
             else (min(p.first_week for p in periods), max(p.last_week for p in periods))
         )
         events = build(warehouse, span, first, last)
-        with registered(warehouse.con, "q_period", period_table(periods)):
+        with parameter_table(warehouse.con, "q_period", period_table(periods)):
             return _count_flows(warehouse, query, events, ages, labels)
 
     filters = tuple(sorted(query.filters.items()))

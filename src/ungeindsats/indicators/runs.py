@@ -310,6 +310,8 @@ def event_cells(
     municipal = [m for m in query.municipalities if m != COUNTRY]
     names = [f"municipality_{i}" for i in range(len(municipal))]
     params.update(zip(names, municipal, strict=True))
+    periods = tuple(warehouse.con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
+    unflagged = _unflagged(periods)
     cells = person_cells(
         rows,
         by,
@@ -317,9 +319,13 @@ def event_cells(
         municipal=f"municipality IN ({', '.join('$' + n for n in names)})" if municipal else None,
         country=COUNTRY in query.municipalities,
         sets=sets,
+        all_multi=unflagged,
     )
     columns = "".join(f", {b}" for b in by) + (", cell_set" if sets is not None else "")
-    sql = _flagged_events(warehouse, events, pairs) + Sql(f", {cells}", params)
+    flagged = _flagged_events(warehouse, events, pairs, periods) if not unflagged else events
+    if unflagged:
+        flagged += Sql(", ev_flagged AS (SELECT ev.*, 1 AS multi FROM ev) ")
+    sql = flagged + Sql(f", {cells}", params)
     text = (
         f"SELECT municipality, period{columns}, events, persons, censored "
         f"FROM ({sql.text}) AS cells"
@@ -349,23 +355,31 @@ year costs more than it saves (on the national demo the report's yearly flows to
 each)."""
 
 
-def _flagged_events(warehouse: Warehouse, events: Sql, pairs: Sql | None = None) -> Sql:
+def _unflagged(periods: Sequence[tuple[object, int, int]]) -> bool:
+    """Whether every period (rows of ``q_period``) is longer than ``FLAGGED_MAX_WEEKS``: then
+    the events are not flagged, ``multi`` is 1 for all (``person_cells`` then counts every
+    person distinct, which is right for any row)."""
+    return bool(periods) and all(last - first + 1 > FLAGGED_MAX_WEEKS for _, first, last in periods)
+
+
+def _flagged_events(
+    warehouse: Warehouse, events: Sql, pairs: Sql | None, periods: tuple[object, ...]
+) -> Sql:
     """``_flagging(events, pairs)``, or, inside ``memo.shared()``, ``ev_flagged`` read from a table
-    built the first time the same events (same SQL, parameters and ``q_period``) are asked for:
-    the numerator and denominator of every breakdown of a flow indicator rest on the same events,
-    and building them (runs over every spell in the country) is the expensive part. When every
-    period is longer than ``FLAGGED_MAX_WEEKS`` the events are not flagged: ``multi`` is 1 for
-    all (``person_cells`` then counts every person distinct, which is right for any row)."""
-    con = warehouse.con
-    periods = tuple(con.execute("SELECT * FROM q_period ORDER BY ALL").fetchall())
-    if periods and all(last - first + 1 > FLAGGED_MAX_WEEKS for _, first, last in periods):
-        return events + Sql(", ev_flagged AS (SELECT ev.*, 1 AS multi FROM ev) ")
+    built the first time the same events (same SQL, parameters and ``q_period``, whose rows are
+    ``periods``) are asked for: the numerator and denominator of every breakdown of a flow
+    indicator rest on the same events, and building them (runs over every spell in the country)
+    is the expensive part."""
     flagged = _flagging(events, pairs)
     if not sharing():
         return flagged
+    con = warehouse.con
     key = ("events", id(warehouse), flagged.text, tuple(sorted(flagged.params.items())), periods)
     name = shared_table(con, key, f"{flagged.text} SELECT * FROM ev_flagged", dict(flagged.params))
-    return flagged if name is None else Sql(f"WITH ev_flagged AS (SELECT * FROM {name}) ")
+    if name is None:
+        return flagged
+    # Read twice by ``person_cells``: a table needs no copy.
+    return Sql(f"WITH ev_flagged AS NOT MATERIALIZED (SELECT * FROM {name}) ")
 
 
 def shared_runs(warehouse: Warehouse, runs: Sql) -> Sql:
