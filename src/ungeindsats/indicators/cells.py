@@ -174,7 +174,7 @@ def person_cells(
     # The persons with several rows, counted distinct by municipality and in the whole country
     # in one pass: the municipalities chosen are picked from its cells (the municipality is in
     # their key), so that DuckDB reads the rows once.
-    levels = [("municipality", "period")] if municipal is not None else []
+    levels: list[tuple[str, ...]] = [("municipality", "period")] if municipal is not None else []
     levels += [("period",)] if country else []
     if not levels:
         raise ValueError("person_cells needs municipalities or the country")
