@@ -180,9 +180,10 @@ def person_cells(
         raise ValueError("person_cells needs municipalities or the country")
     cells_sets = [(*level, *s) for level in levels for s in (sets if sets is not None else [by])]
     whole = "GROUPING(municipality)" if len(levels) == 2 else "0" if municipal else "1"
-    # The rows are read twice, summed and filtered: kept whole for that (DuckDB's default for
-    # a CTE read twice), millions of rows cost more than reading their source again; only the
-    # rows of several per person are kept, unless that is all of them.
+    # The rows are read twice: summed, and filtered for the persons with several. DuckDB keeps
+    # a copy of a CTE read twice by default; of millions of rows that costs more than reading
+    # their source again, so only the persons with several are kept (for GROUPING SETS),
+    # unless every row is of one.
     keep = "" if all_multi else "NOT "
     head = f"""
     cell_rows AS {keep}MATERIALIZED ({rows}),

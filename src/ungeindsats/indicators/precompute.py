@@ -594,8 +594,8 @@ def _cadence_periods(cadence: str, months: list[Period]) -> list[Period]:
 def _swap(warehouse: Warehouse, layer: _Rows, import_id: int) -> int:
     """Replace the layer by ``layer``'s rows in one transaction; the number of rows."""
     # The jobs' rows in the layer's order: by indicator and breakdown, and each job's own rows
-    # are by municipality and period (a monthly job's; a yearly extra job's by year, a few
-    # thousand rows). So the rows are written as they are: sorting them took about 2 s.
+    # are by municipality and period (an extra job's, asked a year at a time, by year first).
+    # So the rows are written as they are: sorting them took about 2 s.
     jobs = sorted((t for t in layer.rows if t.num_rows), key=_job_of)
     rows = pa.concat_tables(jobs) if jobs else _CACHE_SCHEMA.empty_table()
     coverage = pa.Table.from_pylist(

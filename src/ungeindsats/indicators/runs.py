@@ -322,9 +322,10 @@ def event_cells(
         all_multi=unflagged,
     )
     columns = "".join(f", {b}" for b in by) + (", cell_set" if sets is not None else "")
-    flagged = _flagged_events(warehouse, events, pairs, periods) if not unflagged else events
     if unflagged:
-        flagged += Sql(", ev_flagged AS (SELECT ev.*, 1 AS multi FROM ev) ")
+        flagged = events + Sql(", ev_flagged AS (SELECT ev.*, 1 AS multi FROM ev) ")
+    else:
+        flagged = _flagged_events(warehouse, events, pairs, periods)
     sql = flagged + Sql(f", {cells}", params)
     text = (
         f"SELECT municipality, period{columns}, events, persons, censored "
