@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from ungeindsats.indicators import Query, Result, get_indicator
+from ungeindsats.indicators.cells import parameter_table
 from ungeindsats.indicators.facts import ensure_facts
 from ungeindsats.indicators.flows import (
     _EXPRESSIONS,
@@ -26,7 +27,6 @@ from ungeindsats.indicators.runs import (
     data_span,
     event_cells,
     period_table,
-    registered,
 )
 from ungeindsats.periods import Period, parse_period
 from ungeindsats.warehouse import Warehouse
@@ -233,7 +233,7 @@ def _reference_event_cells(
     events = _reference_events(wh, MAX_GAP_WEEKS, from_facts=from_facts)
     # From the facts the persons with several events are found from the facts too.
     pairs = REFERENCE_PAIRS if from_facts else None
-    with registered(wh.con, "q_period", period_table(periods, reference_week=True)):
+    with parameter_table(wh.con, "q_period", period_table(periods, reference_week=True)):
         cells = event_cells(
             wh, query, events, by=by, filters={}, ages=ages, expressions=_EXPRESSIONS, pairs=pairs
         )
@@ -282,7 +282,7 @@ def _entry_cells(
     assert span is not None
     query = Query((VIBORG, KBH, COUNTRY), periods, by=by)
     events = _entry_events(wh, span, span.first_week, span.last_week)
-    with registered(wh.con, "q_period", period_table(periods)):
+    with parameter_table(wh.con, "q_period", period_table(periods)):
         cells = event_cells(
             wh, query, events, by=by, filters={}, ages=(15, 29), expressions=_EXPRESSIONS
         )

@@ -179,7 +179,7 @@ def person_cells(
     if not levels:
         raise ValueError("person_cells needs municipalities or the country")
     cells_sets = [(*level, *s) for level in levels for s in (sets if sets is not None else [by])]
-    whole = "GROUPING(municipality)" if len(levels) == 2 else "0" if municipal else "1"
+    whole = "GROUPING(municipality)" if len(levels) == 2 else "0" if municipal is not None else "1"
     # The rows are read twice: summed, and filtered for the persons with several. DuckDB keeps
     # a copy of a CTE read twice by default; of millions of rows that costs more than reading
     # their source again, so only the persons with several are kept (for GROUPING SETS),
@@ -190,7 +190,8 @@ def person_cells(
     cell_sums AS ({summed}
     ),
     cell_multi AS (
-        SELECT {"municipality" if municipal else "NULL AS municipality"}, period{keys}{cell_set},
+        SELECT {"NULL AS municipality" if municipal is None else "municipality"},
+               period{keys}{cell_set},
                {whole} AS whole,
                count(DISTINCT person_id) AS persons
         FROM cell_rows WHERE multi = 1 AND counted = 1

@@ -14,9 +14,8 @@ read from it is the figure ``ungeindsats indicator`` prints.
 The layer is rebuilt whole: the jobs' rows are kept in memory (Arrow) until all are done, and
 one transaction writes them into ``indicator_cache`` (in order of indicator, breakdown,
 municipality and period, so that DuckDB's per-block min/max statistics skip almost every block
-on a lookup),
-together with its coverage and the import it was built from (``derived_meta``). A failure
-midway leaves the previous layer as it was.
+on a lookup), together with its coverage and the import it was built from (``derived_meta``).
+A failure midway leaves the previous layer as it was.
 """
 
 from __future__ import annotations

@@ -356,7 +356,7 @@ year costs more than it saves (on the national demo the report's yearly flows to
 each)."""
 
 
-def _unflagged(periods: Sequence[tuple[object, int, int]]) -> bool:
+def _unflagged(periods: tuple[tuple[object, int, int], ...]) -> bool:
     """Whether every period (rows of ``q_period``) is longer than ``FLAGGED_MAX_WEEKS``: then
     the events are not flagged, ``multi`` is 1 for all (``person_cells`` then counts every
     person distinct, which is right for any row)."""
@@ -364,7 +364,10 @@ def _unflagged(periods: Sequence[tuple[object, int, int]]) -> bool:
 
 
 def _flagged_events(
-    warehouse: Warehouse, events: Sql, pairs: Sql | None, periods: tuple[object, ...]
+    warehouse: Warehouse,
+    events: Sql,
+    pairs: Sql | None,
+    periods: tuple[tuple[object, int, int], ...],
 ) -> Sql:
     """``_flagging(events, pairs)``, or, inside ``memo.shared()``, ``ev_flagged`` read from a table
     built the first time the same events (same SQL, parameters and ``q_period``, whose rows are
