@@ -10,7 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ungeindsats.cli import app
+from ungeindsats.cli import app, definition_blocks
+from ungeindsats.indicators import all_indicators
 from ungeindsats.warehouse import open_warehouse
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -108,3 +109,35 @@ def test_status_on_an_empty_warehouse(tmp_path: Path, command: list[str]) -> Non
     assert result.exit_code == 0, result.output
     assert "status_spell" in result.stdout
     assert "skemaversion 1" in result.stdout
+
+
+def test_definition_blocks_join_a_docstrings_lines() -> None:
+    """Worked by hand: the two lines of the first paragraph make one; each "- " item takes its
+    indented line along; an unindented line after the list, and a line after a blank one,
+    start paragraphs of their own."""
+    text = "Første linje\nfortsat.\n- punkt et\n  fortsat\n- punkt to\nEfter listen.\n\nNyt afsnit."
+    assert definition_blocks(text) == [
+        "Første linje fortsat.",
+        "- punkt et fortsat",
+        "- punkt to",
+        "Efter listen.",
+        "Nyt afsnit.",
+    ]
+
+
+def test_indicators_lists_every_definition_indented(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--data-dir", str(tmp_path), "indicators"])
+    assert result.exit_code == 0, result.output
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    names = [item.name for item in all_indicators()]
+    headings = [line.split(" – ")[0] for line in lines if line.split(" – ")[0] in names]
+    assert headings == names
+    # Restgruppen's criteria: the items at the definition's indent, their wrapped lines past
+    # the dash, and the paragraph after the list on lines of its own.
+    start = lines.index(next(line for line in lines if line.startswith("neet_share ")))
+    block = lines[start + 1 : lines.index("", start)]
+    items = [i for i, line in enumerate(block) if line.startswith("  - ")]
+    assert len(items) == 5
+    assert all(line.startswith("    ") for line in block[items[0] + 1 : items[1]])
+    assert any(line.startswith("  Nævneren er personerne") for line in block[items[-1] :])
+    assert "  Opdelinger: sex, origin, age_band, district" in block

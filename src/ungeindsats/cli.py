@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ungeindsats.cli_benchmark import benchmark_command
 from ungeindsats.cli_report import report_command
@@ -370,6 +371,43 @@ def fetch_jobindsats_command(
     out.print(f"Gemt i {written}. Indlæs med: ungeindsats import jobindsats {written}")
 
 
+def definition_blocks(text: str) -> list[str]:
+    """A definition's paragraphs and list items ("- ..."), each joined into one line, so that
+    the console wraps them at its own width instead of also at the docstring's line breaks. A
+    list item goes on over its indented lines; an unindented line after it starts a paragraph."""
+    blocks: list[list[str]] = []
+    in_item = False
+    for line in text.splitlines():
+        words = line.strip()
+        if not words:
+            blocks.append([])
+            in_item = False
+            continue
+        item = words.startswith("- ")
+        if item or not blocks or (in_item and not line[:1].isspace()):
+            blocks.append([])
+            in_item = item
+        blocks[-1].append(words)
+    return [" ".join(block) for block in blocks if block]
+
+
+def _indented(lines: list[str]) -> Table:
+    """``lines`` indented by two, wrapped at the console's width; a list item ("- ...") hangs,
+    its following lines indented past the dash."""
+    grid = Table.grid()
+    grid.add_column(width=2)
+    grid.add_column()
+    for line in lines:
+        body: Text | Table = Text(line)
+        if line.startswith("- "):
+            body = Table.grid()
+            body.add_column(width=2)
+            body.add_column()
+            body.add_row("-", Text(line[2:]))
+        grid.add_row("", body)
+    return grid
+
+
 @app.command("indicators")
 def indicators_command() -> None:
     """Vis alle nøgletal med navn, enhed, opdelinger og definition."""
@@ -377,9 +415,13 @@ def indicators_command() -> None:
 
     for item in all_indicators():
         out.print(f"[bold]{item.name}[/] – {item.label} ({item.unit})")
-        out.print(f"  {item.definition}", highlight=False)
-        out.print(f"  Opdelinger: {', '.join(item.breakdowns) or 'ingen'}", highlight=False)
-        out.print(f"  Kilde: {item.source}\n", highlight=False)
+        lines = [
+            *definition_blocks(item.definition),
+            f"Opdelinger: {', '.join(item.breakdowns) or 'ingen'}",
+            f"Kilde: {item.source}",
+        ]
+        out.print(_indented(lines), highlight=False)
+        out.print()
 
 
 def _codes(text: str) -> tuple[int, ...]:
