@@ -4,6 +4,7 @@ and a suppressed cell is never drawn as a number."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import vl_convert
@@ -93,3 +94,33 @@ def test_rank_axis_is_reversed() -> None:
     spec = chart_rank_over_time(RANKS)
     assert spec["encoding"]["y"]["scale"]["reverse"] is True
     assert spec["encoding"]["x"]["sort"] == ["2015K1", "2016K1"]
+
+
+def test_marks_are_spoken_with_their_labels_and_one_decimal() -> None:
+    """A screen reader reads each mark's aria-label in the SVG: the labels and the value as the
+    tooltip shows it (one decimal, Danish), not Vega-Lite's default of every field with every
+    decimal (it read "pct.: 4,3313128213; category: ...")."""
+    bars = [
+        {"category": "Gruppe 1", "series": "Viborg", "value": 4.3313128213},
+        {"category": "Gruppe 1", "series": "Hele landet", "value": 1234.56},
+    ]
+    scatter = [{"name": "Viborg", "expected": 14.04, "actual": 12.96, "highlight": True}]
+    spoken = {
+        name: re.findall(
+            r'aria-label="([^"]*)"',
+            vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION),
+        )
+        for name, spec in (
+            ("bars", chart_comparison_bars(bars, unit="pct.")),
+            ("curve", chart_monthly_curve(CURVE, unit="fuldtidspersoner")),
+            ("scatter", chart_expected_actual(scatter, unit="pct.")),
+            ("ranks", chart_rank_over_time(RANKS)),
+        )
+    }
+    assert "Gruppe 1, Viborg: 4,3 pct." in spoken["bars"]
+    assert "Gruppe 1, Hele landet: 1.234,6 pct." in spoken["bars"]
+    assert "Hele landet, 2019M02: 13,0 fuldtidspersoner" in spoken["curve"]
+    assert "Viborg: forventet 14,0, faktisk 13,0 pct." in spoken["scatter"]
+    assert "Linjen, hvor faktisk er lig med forventet" in spoken["scatter"]
+    assert "2016K1: placering 4" in spoken["ranks"]
+    assert not any(re.search(r"\d,\d{3,}", label) for labels in spoken.values() for label in labels)

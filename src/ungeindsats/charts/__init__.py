@@ -22,6 +22,7 @@ Row shapes (keys are plain strings, values already Danish labels):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,6 +100,28 @@ def _month_date(period: str) -> str:
     return f"{year}-{month}-01" if month else f"{year}-01-01"
 
 
+def _spoken(*parts: str) -> Spec:
+    """The ``description`` channel: what a screen reader says of a mark (SVG aria-label), built
+    from Vega expression ``parts``. Vega-Lite's default repeats every field and reads numbers
+    with all their decimals ("4,3313128213")."""
+    return {"value": {"expr": " + ".join(parts)}}
+
+
+def _field(name: str) -> str:
+    """Vega expression: the mark's value of field ``name``."""
+    return f"datum[{json.dumps(name)}]"
+
+
+def _number(name: str) -> str:
+    """Vega expression: field ``name`` as the tooltips show it (one decimal, Danish locale)."""
+    return f"format({_field(name)}, ',.1f')"
+
+
+def _text(text: str) -> str:
+    """Vega expression: the literal ``text``."""
+    return json.dumps(text)
+
+
 def chart_monthly_curve(data: Sequence[Row], *, title: str = "", unit: str = "") -> Spec:
     """Lines over months, one per series (e.g. the municipality and the country).
 
@@ -122,6 +145,14 @@ def chart_monthly_curve(data: Sequence[Row], *, title: str = "", unit: str = "")
                 {"field": "series", "title": "Område"},
                 {"field": "value", "title": unit, "format": ",.1f"},
             ],
+            "description": _spoken(
+                _field("series"),
+                _text(", "),
+                _field("period"),
+                _text(": "),
+                _number("value"),
+                _text(f" {unit}".rstrip()),
+            ),
         },
     )
     return spec
@@ -164,6 +195,14 @@ def chart_comparison_bars(data: Sequence[Row], *, title: str = "", unit: str = "
                 {"field": "series", "title": "Område"},
                 {"field": "value", "title": unit, "format": ",.1f"},
             ],
+            "description": _spoken(
+                _field("category"),
+                _text(", "),
+                _field("series"),
+                _text(": "),
+                _number("value"),
+                _text(f" {unit}".rstrip()),
+            ),
         },
     )
     return spec
@@ -187,6 +226,7 @@ def chart_expected_actual(data: Sequence[Row], *, title: str = "", unit: str = "
             "encoding": {
                 "x": {"field": "x", "type": "quantitative"},
                 "y": {"field": "y", "type": "quantitative"},
+                "description": {"value": "Linjen, hvor faktisk er lig med forventet"},
             },
         },
         {
@@ -215,6 +255,14 @@ def chart_expected_actual(data: Sequence[Row], *, title: str = "", unit: str = "
                     {"field": "expected", "title": "Forventet", "format": ",.1f"},
                     {"field": "actual", "title": "Faktisk", "format": ",.1f"},
                 ],
+                "description": _spoken(
+                    _field("name"),
+                    _text(": forventet "),
+                    _number("expected"),
+                    _text(", faktisk "),
+                    _number("actual"),
+                    _text(f" {unit}".rstrip()),
+                ),
             },
         },
     ]
@@ -243,6 +291,7 @@ def chart_rank_over_time(data: Sequence[Row], *, title: str = "", unit: str = "p
                 {"field": "period", "title": "Periode"},
                 {"field": "rank", "title": "Placering"},
             ],
+            "description": _spoken(_field("period"), _text(": placering "), _field("rank")),
         },
     )
     return spec
