@@ -67,7 +67,8 @@ def _example_cprs() -> set[str]:
 
 
 def test_main_job_runs_twice_and_leaks_no_cpr(tmp_path: Path) -> None:
-    """`ungeindsats run`: every example file imported once; the second run changes nothing.
+    """`ungeindsats run`: every example file imported once, the indicator layer built once; the
+    second run changes nothing.
 
     Afterwards no table, no log and no printed output holds any of the 40 example CPR numbers,
     with or without the hyphen.
@@ -82,6 +83,9 @@ def test_main_job_runs_twice_and_leaks_no_cpr(tmp_path: Path) -> None:
     )
     assert second.exit_code == 0, second.output
     assert second.stdout.count("allerede indlæst") == 6
+    # The layer is built by the first run and found current by the second.
+    assert "Nøgletalslaget er beregnet" in first.stdout
+    assert "Nøgletalslaget er opdateret." in second.stdout
 
     cprs = _example_cprs()
     assert len(cprs) == 40

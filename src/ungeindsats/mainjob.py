@@ -2,7 +2,8 @@
 
 On a fresh machine it generates the national demo data once (``<data_dir>/demo``), imports every
 file with the real importers (a file already imported is skipped), rebuilds the derived fact
-tables when an import changed anything, and then, for the chosen municipality and month: the
+tables when an import changed anything and the precomputed indicator layer when it is stale (the
+dashboard and the report read it), and then, for the chosen municipality and month: the
 seminar's key figures, the youth benchmark, the economics, the goal board (the demo action plan
 is loaded once) and the standard report in four formats. Each step's time is in the summary.
 The CLI serves the dashboard afterwards.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from ungeindsats.periods import parse_period
 from ungeindsats.settings import Settings
 from ungeindsats.steering.board import GoalBoard
 from ungeindsats.steering.demo import steering_step
-from ungeindsats.warehouse import open_warehouse
+from ungeindsats.warehouse import Warehouse, open_warehouse
 from ungeindsats.warehouse.status import WarehouseStatus, warehouse_status
 
 EXAMPLE_FILES: tuple[tuple[str, str, str | None], ...] = (
@@ -81,6 +82,17 @@ class _Steps:
         self.lines.append(f"Trin '{name}': {seconds} s")
 
 
+def _layer(warehouse: Warehouse, progress: Progress) -> list[str]:
+    """The precomputed layer (``ungeindsats compute``), rebuilt when an import or a new version
+    made it stale: the dashboard that ``make run`` serves reads its figures from it (without it a
+    page of the national demo computes for 8-14 s), and the report reads what it holds."""
+    from ungeindsats.indicators.precompute import cache_stale, compute
+
+    if not cache_stale(warehouse):
+        return ["Nøgletalslaget er opdateret."]
+    return str(compute(warehouse, progress=progress)).splitlines()
+
+
 def run_main_job(
     settings: Settings,
     progress: Progress = no_progress,
@@ -92,6 +104,7 @@ def run_main_job(
     """Bring the demo data (or the bundled ``examples``) in, compute, and summarise."""
     from ungeindsats.indicators.facts import ensure_facts, facts_stale
     from ungeindsats.indicators.memo import drop_leftovers, shared
+    from ungeindsats.indicators.precompute import answer_layer
 
     options = ImportOptions(
         pseudonymiser=Pseudonymiser(load_or_create_key(settings.key_path)),
@@ -109,15 +122,18 @@ def run_main_job(
             for kind, path, codes in _files(settings, examples, progress):
                 outcome = import_file(warehouse, kind, path, options, codes=codes)
                 messages.append(outcome.summary())
-        # The derived facts every figure reads. The precomputed layer for the dashboard is
-        # `ungeindsats compute`; the dashboard computes what the layer does not hold.
+        # The derived facts every figure reads.
         data_changed = facts_stale(warehouse)
         with steps.step("faktatabeller"):
             ensure_facts(warehouse)
-        # No import from here on: the steps share the work they have in common (the same
-        # flows and cells asked for by the key figures, the benchmark and the report).
         drop_leftovers(warehouse.con)
-        with shared():
+        with steps.step("nøgletalslag"):
+            messages.extend(_layer(warehouse, progress))
+        # No import from here on. Without a current layer the steps share the work they have in
+        # common (the same flows and cells asked for by the key figures, the benchmark and the
+        # report); with one, what is left to compute is asked for a few municipalities, and a
+        # shared table of all of them would cost more than it saves (reports.standard._sharing).
+        with shared() if answer_layer(warehouse) is None else nullcontext():
             with steps.step("nøgletal"):
                 figures = seminar_key_figures(warehouse, rule, kommune, period)
             if examples is None:  # the benchmark needs all 98 municipalities
