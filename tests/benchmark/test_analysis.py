@@ -171,21 +171,31 @@ def test_variables_file(five: Warehouse, tmp_path: Path) -> None:
 def test_an_outcome_read_from_the_layer_equals_the_computed_one(five: Warehouse) -> None:
     """After ``compute`` the outcome public_support (fte, no filter) is read from the layer, with
     the same numerators (1, 3, 2, 5, 4), populations and persons as computed; a single youth
-    group (a filtered total the layer does not hold) is still computed."""
+    group (a filtered total) is read as that group's cells of the youth-group job, the same as
+    computed; youth groups 1-3 together (not the sum of the groups' persons) are computed."""
+    from dataclasses import replace
+
     from ungeindsats.benchmark.outcomes import get_outcome, outcome_data
     from ungeindsats.indicators import Query
     from ungeindsats.indicators.precompute import answer_layer, compute, layer_result
 
     item = get_outcome("public_support")
+    group = get_outcome("youth_group_2")
     computed = outcome_data(five, item, FIVE, [FEB])
+    computed_group = outcome_data(five, group, FIVE, [FEB])
     compute(five, indicators=["fte"], breakdowns=("youth_group",), extras=())
     query = Query(FIVE, (FEB,), ages=item.ages)
     layer = answer_layer(five)
     assert layer is not None
     assert layer_result(five, layer, item.indicator, query) is not None
-    group = get_outcome("youth_group_2")
     grouped = Query(FIVE, (FEB,), ages=group.ages, filters=dict(group.filters))
-    assert layer_result(five, layer, group.indicator, grouped) is None
+    assert layer_result(five, layer, group.indicator, grouped) is not None
+    read_group = outcome_data(five, group, FIVE, [FEB])
+    assert read_group.numerator.tolist() == computed_group.numerator.tolist()
+    assert computed_group.numerator.sum() > 0
+    assert read_group.persons.tolist() == computed_group.persons.tolist()
+    groups = replace(grouped, filters={"youth_group": ("1", "2", "3")})
+    assert layer_result(five, layer, group.indicator, groups) is None
     read = outcome_data(five, item, FIVE, [FEB])
     assert read.numerator.tolist() == computed.numerator.tolist() == [[1, 3, 2, 5, 4]]
     assert read.population.tolist() == computed.population.tolist()

@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any
 
@@ -864,8 +864,10 @@ def layer_result(
     The layer answers a query for one period, the indicator's default ages (left out or given
     explicitly), a breakdown the layer
     holds (a dashboard breakdown at the indicator's cadence, or an ``EXTRA_JOBS`` entry), and
-    filters only on the breakdowns asked for (a filter then only drops cells; a filter on any
-    other breakdown changes the cells, e.g. the total of youth groups 1-3, and is computed). It
+    filters on the breakdowns asked for (a filter then only drops cells). A filter of one value
+    on another breakdown is read as that breakdown's cell (youth group 1 by benefit from the
+    cells by youth group and benefit); one of several values changes the cells (e.g. the total
+    of youth groups 1-3: its persons are not the sum of the groups') and is computed. It
     answers only when the answer the period was computed in had no notes: a note is about the
     whole query (e.g. "3 exits of Viborg, 2018 not counted"), so it cannot be cut to one
     municipality and period, but an answer without notes means no part of it has any. (The
@@ -873,8 +875,13 @@ def layer_result(
     indicator = get_indicator(name)
     if len(query.periods) != 1 or query.ages not in (None, indicator.default_ages):
         return None
-    if any(f not in query.by for f in query.filters):
-        return None
+    asked = query
+    lifted = tuple(f for f in query.filters if f not in query.by)
+    if lifted:
+        # One value of another breakdown is that breakdown's cell: read by it and drop it.
+        if any(len(query.filters[f]) != 1 for f in lifted):
+            return None
+        query = replace(query, by=(*lifted, *query.by))
     label = query.periods[0].label()
     answered = _answered(layer, name, _layer_jobs(indicator, query), label)
     if answered is None:
@@ -908,7 +915,7 @@ def layer_result(
         {
             "municipality": pa.array(columns["municipality"], pa.int16()),
             "period": pa.array(columns["period"], pa.string()),
-            **{b: pa.array(columns[b]) for b in query.by},
+            **{b: pa.array(columns[b]) for b in asked.by},
             "value": pa.array(measures["value"], pa.float64()),
             "persons": pa.array(measures["persons"], pa.int64()),
             "numerator": pa.array(measures["numerator"], pa.float64()),
@@ -916,7 +923,7 @@ def layer_result(
         }
     )
     # Only answers without notes are read (see above): the result has none.
-    return Result(indicator, query, table, source)
+    return Result(indicator, asked, table, source)
 
 
 def read_or_compute(

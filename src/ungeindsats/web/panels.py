@@ -14,6 +14,7 @@ from ungeindsats.charts import CHARTS, CURVES
 from ungeindsats.classifications import municipality as municipality_info
 from ungeindsats.disclosure import DisclosureRule
 from ungeindsats.indicators import COUNTRY, IndicatorError, Query, Result, get_indicator
+from ungeindsats.indicators.precompute import answer_layer
 from ungeindsats.keyfigures import (
     GROUP_LABELS,
     ROW_ORDER,
@@ -208,6 +209,7 @@ def build_page(
     together. A panel whose indicator cannot answer (e.g. no population imported) carries the
     indicator's Danish message instead of numbers."""
     spec: PageSpec = PAGES[page]
+    answers = answer_layer(warehouse)
     errors: dict[str, str] = {}
     sources: list[tuple[PanelSpec, Source]] = []
     for panel in spec.panels:
@@ -219,7 +221,7 @@ def build_page(
             filters=dict(panel.filters),
         )
         try:
-            result = indicator_result(warehouse, panel.indicator, query)
+            result = indicator_result(warehouse, panel.indicator, query, answers=answers)
         except IndicatorError as exc:
             errors[panel.key] = str(exc)
             continue

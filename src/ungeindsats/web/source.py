@@ -12,10 +12,12 @@ import pyarrow as pa
 from ungeindsats.indicators import Query, Result, get_indicator
 from ungeindsats.indicators.precompute import (
     CACHED_BREAKDOWNS,
+    AnswerLayer,
     CacheError,
     LayerState,
     read_cached,
 )
+from ungeindsats.indicators.precompute import layer_result as whole_answer
 from ungeindsats.warehouse import Warehouse
 
 
@@ -56,11 +58,19 @@ def layer_result(
 
 
 def indicator_result(
-    warehouse: Warehouse, name: str, query: Query, layer: LayerState | None = None
+    warehouse: Warehouse,
+    name: str,
+    query: Query,
+    layer: LayerState | None = None,
+    answers: AnswerLayer | None = None,
 ) -> Result:
-    """The indicator ``name`` for ``query``, read from the layer when it can answer, else
+    """The indicator ``name`` for ``query``, read from the layer when it can answer: from the
+    dashboard's jobs, else, given ``answers`` (``answer_layer``), from the whole answers the
+    report reads too (a group page's one youth group by benefit, last year's flows); else
     computed by the indicator."""
     found = layer_result(warehouse, name, query, layer)
+    if found is None and answers is not None:
+        found = whole_answer(warehouse, answers, name, query)
     return found if found is not None else get_indicator(name)(warehouse, query)
 
 
