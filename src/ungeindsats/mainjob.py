@@ -83,9 +83,10 @@ class _Steps:
 
 
 def _layer(warehouse: Warehouse, progress: Progress) -> list[str]:
-    """The precomputed layer (``ungeindsats compute``), rebuilt when an import or a new version
-    made it stale: the dashboard that ``make run`` serves reads its figures from it (without it a
-    page of the national demo computes for 8-14 s), and the report reads what it holds."""
+    """The precomputed layer (``ungeindsats compute``), rebuilt when an import or a rebuild of
+    the facts made it stale (``cache_stale``): the dashboard that ``make run`` serves reads its
+    figures from it (without it a page of the national demo computes for 8-14 s), and the key
+    figures and the report read what it holds."""
     from ungeindsats.indicators.precompute import cache_stale, compute
 
     if not cache_stale(warehouse):
