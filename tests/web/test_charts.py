@@ -99,9 +99,9 @@ def test_rank_axis_is_reversed() -> None:
 def test_marks_are_spoken_with_their_labels_and_one_decimal() -> None:
     """A screen reader reads each mark's aria-label in the SVG: the labels and the value as the
     tooltip shows it (one decimal, Danish), not Vega-Lite's default of every field with every
-    decimal (it read "pct.: 4,3313128213; category: ...")."""
+    decimal (it read "pct.: 4,33131282; category: ...")."""
     bars = [
-        {"category": "Gruppe 1", "series": "Viborg", "value": 4.3313128213},
+        {"category": "Gruppe 1", "series": "Viborg", "value": 4.33131282},
         {"category": "Gruppe 1", "series": "Hele landet", "value": 1234.56},
     ]
     scatter = [{"name": "Viborg", "expected": 14.04, "actual": 12.96, "highlight": True}]

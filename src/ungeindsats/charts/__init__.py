@@ -103,7 +103,7 @@ def _month_date(period: str) -> str:
 def _spoken(*parts: str) -> Spec:
     """The ``description`` channel: what a screen reader says of a mark (SVG aria-label), built
     from Vega expression ``parts``. Vega-Lite's default repeats every field and reads numbers
-    with all their decimals ("4,3313128213")."""
+    with all their decimals ("4,33131282")."""
     return {"value": {"expr": " + ".join(parts)}}
 
 
@@ -112,9 +112,10 @@ def _field(name: str) -> str:
     return f"datum[{json.dumps(name)}]"
 
 
-def _number(name: str) -> str:
-    """Vega expression: field ``name`` as the tooltips show it (one decimal, Danish locale)."""
-    return f"format({_field(name)}, ',.1f')"
+def _number(name: str, unit: str = "") -> str:
+    """Vega expression: field ``name`` as the tooltips show it (one decimal, Danish locale),
+    followed by ``unit`` if any."""
+    return f"format({_field(name)}, ',.1f')" + (f" + {_text(' ' + unit)}" if unit else "")
 
 
 def _text(text: str) -> str:
@@ -150,8 +151,7 @@ def chart_monthly_curve(data: Sequence[Row], *, title: str = "", unit: str = "")
                 _text(", "),
                 _field("period"),
                 _text(": "),
-                _number("value"),
-                _text(f" {unit}".rstrip()),
+                _number("value", unit),
             ),
         },
     )
@@ -200,8 +200,7 @@ def chart_comparison_bars(data: Sequence[Row], *, title: str = "", unit: str = "
                 _text(", "),
                 _field("series"),
                 _text(": "),
-                _number("value"),
-                _text(f" {unit}".rstrip()),
+                _number("value", unit),
             ),
         },
     )
@@ -260,8 +259,7 @@ def chart_expected_actual(data: Sequence[Row], *, title: str = "", unit: str = "
                     _text(": forventet "),
                     _number("expected"),
                     _text(", faktisk "),
-                    _number("actual"),
-                    _text(f" {unit}".rstrip()),
+                    _number("actual", unit),
                 ),
             },
         },

@@ -875,15 +875,14 @@ def layer_result(
     indicator = get_indicator(name)
     if len(query.periods) != 1 or query.ages not in (None, indicator.default_ages):
         return None
-    asked = query
+    # One value of another breakdown is that breakdown's cell: read by it too (``held``), and
+    # the answer leaves it out.
     lifted = tuple(f for f in query.filters if f not in query.by)
-    if lifted:
-        # One value of another breakdown is that breakdown's cell: read by it and drop it.
-        if any(len(query.filters[f]) != 1 for f in lifted):
-            return None
-        query = replace(query, by=(*lifted, *query.by))
+    if any(len(query.filters[f]) != 1 for f in lifted):
+        return None
+    held = replace(query, by=(*lifted, *query.by))
     label = query.periods[0].label()
-    answered = _answered(layer, name, _layer_jobs(indicator, query), label)
+    answered = _answered(layer, name, _layer_jobs(indicator, held), label)
     if answered is None:
         return None
     key, extra, source = answered
@@ -894,18 +893,18 @@ def layer_result(
         f"AND municipality IN ({', '.join('?' * len(areas))}) ORDER BY position",
         [name, label, key, *areas],
     ).fetchall()
-    columns: dict[str, list[Any]] = {c: [] for c in ("municipality", "period", *query.by)}
+    columns: dict[str, list[Any]] = {c: [] for c in ("municipality", "period", *held.by)}
     measures: dict[str, list[Any]] = {
         c: [] for c in ("value", "persons", "numerator", "denominator")
     }
     for m, p, cell, *values in rows:
         # A dashboard job keeps a missing breakdown value as ''; an extra job keeps it as null.
-        cells = json.loads(cell) if extra else [cell or None] * len(query.by)
+        cells = json.loads(cell) if extra else [cell or None] * len(held.by)
         if any(
-            str(cells[query.by.index(b)]) not in allowed for b, allowed in query.filters.items()
+            str(cells[held.by.index(b)]) not in allowed for b, allowed in query.filters.items()
         ):
             continue
-        for b, v in zip(query.by, cells, strict=True):
+        for b, v in zip(held.by, cells, strict=True):
             columns[b].append(v)
         columns["municipality"].append(m)
         columns["period"].append(p)
@@ -915,7 +914,7 @@ def layer_result(
         {
             "municipality": pa.array(columns["municipality"], pa.int16()),
             "period": pa.array(columns["period"], pa.string()),
-            **{b: pa.array(columns[b]) for b in asked.by},
+            **{b: pa.array(columns[b]) for b in query.by},
             "value": pa.array(measures["value"], pa.float64()),
             "persons": pa.array(measures["persons"], pa.int64()),
             "numerator": pa.array(measures["numerator"], pa.float64()),
@@ -923,7 +922,7 @@ def layer_result(
         }
     )
     # Only answers without notes are read (see above): the result has none.
-    return Result(indicator, asked, table, source)
+    return Result(indicator, query, table, source)
 
 
 def read_or_compute(
